@@ -1,0 +1,97 @@
+"""The kernel versions dsqspec models, one entry per `--variant`.
+
+Each variant names the kernel commit whose `deferred_split_scan()` its template
+follows, so that a verdict can be traced back to code a reviewer can open.
+`expected` records what the kernel's own history says the model must show with
+the historical actors (`--actors free,migrate --atomic-init`); `docs/findings.md`
+covers what the full pointer-level model shows beyond that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    commit: str
+    kernel: str
+    description: str
+    expected: str
+    has_partially_mapped: bool = True
+    has_underused: bool = True
+    # kernel facts the shared templates need (see kernel-deferred-split.md)
+    unqueue_fn: str = "folio_unqueue_deferred_split"
+    bad_page_needs_pm: bool = False  # 6.12-rc1..rc6 weakened free_tail_page_prepare()
+    split_clears_pm_offlist: bool = False  # folio_batch series' __folio_split()
+    local_list: bool = True  # an on-stack list (a)-(d); folio_batch has none
+
+    def kernel_facts(self) -> dict[str, object]:
+        return {
+            "has_pm": self.has_partially_mapped,
+            "unqueue_fn": self.unqueue_fn,
+            "bad_page_needs_pm": self.bad_page_needs_pm,
+            "split_clears_pm_offlist": self.split_clears_pm_offlist,
+            "local_list": self.local_list,
+        }
+
+
+VARIANTS: dict[str, Variant] = {
+    v.name: v
+    for v in (
+        Variant(
+            "v6.11",
+            "be9581ea8c05 (base)",
+            "v6.11",
+            "all list writes under split_queue_lock; shrinker only reads its local list unlocked",
+            "holds",
+            has_partially_mapped=False,
+            has_underused=False,
+            unqueue_fn="folio_undo_large_rmappable",
+        ),
+        Variant(
+            "underused",
+            "dafff3f4c850",
+            "v6.12-rc1..rc6",
+            "mm: split underused THPs - unlocked list_del_init() and split_queue_len-- on the local list",
+            "violates ListIntegrity/NoUseAfterFree (2 folios) and LenAccurate",
+            unqueue_fn="folio_undo_large_rmappable",
+            bad_page_needs_pm=True,
+        ),
+        Variant(
+            "safe-prev",
+            "e66f3185fa04",
+            "v6.12-rc7",
+            "keep one 'safe' folio with a raised refcount before the unlocked delete; a split folio can become it",
+            "violates with 3 folios, holds with 2",
+        ),
+        Variant(
+            "fixed",
+            "a3477c9e02cc",
+            "v6.12",
+            "mm/thp: fix deferred split queue not partially_mapped: fix - a split folio is never the safe one",
+            "holds",
+        ),
+        Variant(
+            "locked",
+            "a3477c9e02cc + Zi Yan's locked alternative",
+            "(proposal, 2024-10)",
+            "fixed, with the shrinker's list_del_init() and split_queue_len-- under split_queue_lock",
+            "holds",
+        ),
+        Variant(
+            "folio-batch",
+            "folio_batch rework v6 (2025-11-10)",
+            "v6.19/v7.0",
+            "unqueue into a folio_batch under the lock; requeue with list_empty() under the lock; bounded retry",
+            "holds",
+            split_clears_pm_offlist=True,
+            local_list=False,
+        ),
+    )
+}
+
+
+def variant_names() -> list[str]:
+    return list(VARIANTS)
