@@ -29,7 +29,11 @@ class RenderedSpec:
     module: str
     tla: str
     cfg: str
-    mid_labels: tuple[str, ...]
+    facts: dict
+
+    @property
+    def mid_labels(self) -> tuple[str, ...]:
+        return tuple(self.facts["mid_labels"])
 
     def write(self, folder: Path) -> tuple[Path, Path]:
         try:
@@ -74,4 +78,21 @@ def render(opts: ModelOptions, template: str | None = None,
     }
     tla = env.get_template(template or variant_template(opts.variant)).render(context)
     cfg = env.get_template("templates/model.cfg.j2").render(context)
-    return RenderedSpec(module, tla, cfg, tuple(builder.mid_labels))
+    return RenderedSpec(module, tla, cfg, model_facts(opts, builder))
+
+
+def model_facts(opts: ModelOptions, builder: SpecBuilder) -> dict:
+    """What the timeline needs to know about a rendered model, kept in run.json."""
+    variant = VARIANTS[opts.variant]
+    return {
+        "variant": opts.variant,
+        "hypothesis": opts.hypothesis,
+        "procs": opts.procs,
+        "shrinkers": [f"S{i}" for i in range(1, opts.shrinkers + 1)],
+        "folios": [f"F{i}" for i in range(1, opts.folios + 1)],
+        "properties": list(opts.properties),
+        "mid_labels": list(builder.mid_labels),
+        "post_labels": list(builder.post_labels),
+        "local_list": variant.local_list,
+        "command": ["dsqspec", "check", *opts.cli_args()],
+    }

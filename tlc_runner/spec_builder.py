@@ -28,6 +28,8 @@ class SpecBuilder:
         self.post_labels: list[str] = []
         self.extra_labels: list[str] = []
         self._phase = "pre"
+        self._group: str | None = None
+        self.groups: dict[str, list[str]] = {}
 
     # -- called from templates; each returns "" so `{{ ... }}` prints nothing
     def action(self, name: str, domain: str, param: str, mid: bool = False) -> str:
@@ -38,6 +40,15 @@ class SpecBuilder:
             self.mid_labels.append(name)
         if self._phase == "post":
             self.post_labels.append(name)
+        if self._group:
+            self.groups[self._group].append(name)
+        return ""
+
+    def group(self, name: str | None) -> str:
+        """Collect the labels of the actions that follow under `name` (None ends it)."""
+        self._group = name
+        if name:
+            self.groups.setdefault(name, [])
         return ""
 
     def label(self, name: str) -> str:

@@ -1,0 +1,101 @@
+"""One model check from options to verdict: render, run TLC, read its answer.
+
+The verdict is either "no violation" (with TLC's state counts) or a parsed
+counterexample; anything else is a `TlcFailed` that names the kept raw log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import TlcFailed
+from .model_options import ModelOptions
+from .outcome import VIOLATION_EXITS, Stats, failure_summary, stats_from, succeeded, tlc_version
+from .render import RenderedSpec, render
+from .run_dirs import keep_only_raw_log, new_run_dir, remove_run, write_manifest
+from .tlc_process import StatusLine, TlcInvocation, run_tlc
+from .trace_parse import ErrorTrace, TraceParseError, trace_from_messages
+from .errors import Interrupted
+
+
+@dataclass
+class CheckResult:
+    opts: ModelOptions
+    run_dir: Path
+    kept: bool
+    violation: bool
+    stats: Stats
+    trace: ErrorTrace | None
+    tlc_version: str | None
+    elapsed: float
+    exit_code: int
+
+
+@dataclass
+class RunSettings:
+    java: str
+    jar: Path
+    workers: int
+    heap: str
+    timeout: float | None = None
+    out: Path | None = None
+    keep: bool = False
+    extra_tlc_args: tuple[str, ...] = ()
+
+
+def interpret(exit_code: int, messages, log_path: Path) -> tuple[bool, ErrorTrace | None]:
+    """(violation found?, its trace) from a finished run; raises TlcFailed otherwise."""
+    if exit_code == 0 and succeeded(messages):
+        return False, None
+    if exit_code in VIOLATION_EXITS:
+        try:
+            trace = trace_from_messages(messages)
+        except TraceParseError as err:
+            raise TlcFailed(f"cannot parse TLC's counterexample ({err}); raw output kept in {log_path}") from err
+        if trace is None:
+            raise TlcFailed(f"TLC exited {exit_code} but printed no counterexample; raw output kept in {log_path}")
+        return True, trace
+    if exit_code == 0:
+        raise TlcFailed(f"TLC exited 0 without its success message; raw output kept in {log_path}")
+    raise TlcFailed(f"TLC exit {exit_code}, {failure_summary(messages, exit_code)}; raw output kept in {log_path}")
+
+
+def run_check(opts: ModelOptions, settings: RunSettings, status: StatusLine | None = None,
+              spec: RenderedSpec | None = None) -> CheckResult:
+    spec = spec or render(opts)
+    run_dir = new_run_dir(f"{(opts.hypothesis or opts.variant)}-{opts.procs}p{opts.folios}f", settings.out)
+    spec.write(run_dir)
+    invocation = TlcInvocation(settings.java, settings.jar, spec.module, settings.workers,
+                               settings.heap, settings.timeout, list(settings.extra_tlc_args))
+    manifest = {
+        "options": opts.cli_args(),
+        "describe": opts.describe(),
+        "module": spec.module,
+        "model": spec.facts,
+        "command": invocation.command(run_dir),
+    }
+    write_manifest(run_dir, manifest)
+    try:
+        result = run_tlc(invocation, run_dir, status)
+    except Interrupted:
+        keep_only_raw_log(run_dir)
+        raise
+    except TlcFailed:
+        write_manifest(run_dir, {**manifest, "outcome": "failed"})
+        raise
+    manifest.update(exit_code=result.exit_code, elapsed=round(result.elapsed, 3))
+    try:
+        violation, trace = interpret(result.exit_code, result.messages, result.log_path)
+    except TlcFailed:
+        write_manifest(run_dir, {**manifest, "outcome": "failed"})
+        raise
+    stats = stats_from(result.messages)
+    manifest.update(outcome="violation" if violation else "no violation",
+                    distinct=stats.distinct, generated=stats.generated, depth=stats.depth)
+    write_manifest(run_dir, manifest)
+    kept = violation or settings.keep or settings.out is not None
+    if not kept:
+        remove_run(run_dir)
+    return CheckResult(opts, run_dir, kept, violation, stats, trace, tlc_version(result.messages),
+                       result.elapsed, result.exit_code)

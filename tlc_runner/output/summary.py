@@ -1,0 +1,22 @@
+"""The one-line summary every output format starts with."""
+
+from __future__ import annotations
+
+from ..timeline import Timeline
+
+
+def headline(timeline: Timeline, context: dict) -> str:
+    what = {
+        "invariant": f"{timeline.property} violated",
+        "invariant-initial": f"{timeline.property} violated by the initial state",
+        "deadlock": "deadlock",
+        "assert": "Assert failed",
+    }.get(timeline.violation_kind, timeline.violation_kind)
+    facts = timeline.facts
+    return (f"dsqspec: {context.get('label', '?')}, {context.get('procs', '?')} CPUs "
+            f"({len(facts.shrinkers)} shrinker), {len(facts.folios)} folios: {what} "
+            f"[{context.get('tlc_version') or 'TLC'}]")
+
+
+def reproduce(context: dict) -> str:
+    return " ".join(context.get("command", ["dsqspec", "check"]))

@@ -1,0 +1,55 @@
+"""From a kept run folder (or a fresh result) to rendered output in any format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import TlcFailed, UsageError
+from .model_state import ModelFacts
+from .outcome import tlc_version
+from .output.itf import render_itf
+from .output.json_out import render_json
+from .output.markdown import render_markdown
+from .output.text import render_text
+from .run_dirs import RAW_LOG, read_manifest
+from .timeline import build_timeline
+from .tool_frames import parse_frames
+from .trace_parse import ErrorTrace, TraceParseError, trace_from_messages
+
+
+def report_context(run_dir: Path, version: str | None) -> dict:
+    manifest = read_manifest(run_dir)
+    model = manifest.get("model", {})
+    return {
+        "label": model.get("hypothesis") or model.get("variant"),
+        "procs": model.get("procs"),
+        "command": model.get("command", ["dsqspec", "check", *manifest.get("options", [])]),
+        "module": manifest.get("module"),
+        "tlc_version": version,
+        "facts": model,
+    }
+
+
+def trace_from_run_dir(run_dir: Path) -> tuple[ErrorTrace, str | None]:
+    log = run_dir / RAW_LOG
+    if not log.is_file():
+        raise UsageError(f"{run_dir} has no {RAW_LOG}: not a kept dsqspec run")
+    messages = parse_frames(log.read_text())
+    try:
+        found = trace_from_messages(messages)
+    except TraceParseError as err:
+        raise TlcFailed(f"cannot parse the counterexample in {log}: {err}") from err
+    if found is None:
+        raise UsageError(f"{run_dir} holds no counterexample (its run found no violation)")
+    return found, tlc_version(messages)
+
+
+def render_trace(trace: ErrorTrace, context: dict, fmt: str, full: bool = False) -> str:
+    if fmt == "itf":
+        return render_itf(trace, context)
+    timeline = build_timeline(trace, ModelFacts.from_dict(context["facts"]))
+    if fmt == "json":
+        return render_json(timeline, context)
+    if fmt == "markdown":
+        return render_markdown(timeline, context, full)
+    return render_text(timeline, context, full)

