@@ -99,15 +99,33 @@ def describe(evt: dict) -> str:
         return f"folio_put({obj}): ref -> {val}"
     if op == "try_get":
         return f"folio_try_get({obj}): " + ("fails, ref 0" if val == "0" else f"ref {val} -> {int(val) + 1}")
+    who = {"split_huge_page_to_list_to_order": "split: ", "__split_huge_page": "split: ",
+           "__folio_migrate_mapping": "migrate: "}.get(_s(evt["fn"]), "")
     if op == "freeze":
-        return f"folio_ref_freeze({obj}, {val})"
+        return f"{who}folio_ref_freeze({obj}, {val})"
     if op == "unfreeze":
-        return f"folio_ref_unfreeze({obj}, {val})"
+        return f"{who}folio_ref_unfreeze({obj}, {val})"
     if op == "free":
         return f"free {obj} (bad_page check: {obj}->next = {val})"
+    if prim.startswith("swap("):
+        return f"swap(folio, prev): prev = {obj}, folio = {val}"
     if op == "primitive":
         return f"{prim}({obj}{', ' + val if val not in ('-', '') else ''})"
     return f"{prim} {obj}"
+
+
+def corruption_report(evt: dict, before: dict) -> str | None:
+    """The message lib/list_debug.c prints for a failed check, from the state it saw."""
+    if evt["op"] != "check" or _s(evt["val"]) != "FALSE":
+        return None
+    nxt, prv = before["nxt"].as_dict(), before["prv"].as_dict()
+    entry = _s(evt["obj"])
+    if evt["fld"] == "__list_del_entry_valid":
+        p, n = prv[entry], nxt[entry]
+        if nxt[p] != entry:
+            return f"list_del corruption. prev->next should be {entry}, but was {nxt[p]}. (prev={p})"
+        return f"list_del corruption. next->prev should be {entry}, but was {prv[n]}. (next={n})"
+    return f"list_add corruption while adding {entry}"
 
 
 def _diff(before: dict, after: dict) -> list[Change]:
@@ -160,7 +178,8 @@ def build_timeline(trace: ErrorTrace, facts: ModelFacts) -> Timeline:
         st_before, st_after = before.variables["st"].as_dict(), after.variables["st"].as_dict()
         events.append(Event(
             step=after.index, proc=proc, cpu=cpu, fn=_s(evt.get("fn", "")), prim=_s(evt.get("prim", "")),
-            op=_s(evt.get("op", "")), effect=describe({k: v for k, v in evt.items()} | {"val": evt.get("val", "-")}),
+            op=_s(evt.get("op", "")),
+            effect=corruption_report(evt, before.variables) or describe(evt),
             changes=_diff(before.variables, after.variables), lists=_shapes(after.variables, facts),
             broken=broken_now, action=after.action,
             freed=[f for f in st_after if st_after[f] == "freed" and st_before[f] != "freed"],

@@ -22,6 +22,7 @@ from typing import TextIO
 from .errors import Interrupted, TlcFailed
 from .outcome import Progress, parse_progress
 from .run_dirs import RAW_LOG
+from .toolchain import JAR_SHA256
 from .tool_frames import PROGRESS, FrameReader, Message
 
 DEFAULT_HEAP = "6g"  # a quarter of a 24 GiB machine: room for two runs and the OS
@@ -37,6 +38,7 @@ class TlcInvocation:
     heap: str = DEFAULT_HEAP
     timeout: float | None = None
     extra_args: list[str] = field(default_factory=list)
+    jar_sha256: str = JAR_SHA256  # the jar was verified against the pin before any run
 
     def command(self, run_dir: Path) -> list[str]:
         return [
@@ -128,6 +130,7 @@ def run_tlc(invocation: TlcInvocation, run_dir: Path, status: StatusLine | None 
     env = dict(os.environ, LC_ALL="C.UTF-8")
     with log_path.open("w") as log:
         log.write("# " + " ".join(command) + "\n")
+        log.write(f"# jar sha256 {invocation.jar_sha256}\n")
         process = subprocess.Popen(
             command, cwd=run_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, text=True, bufsize=1, start_new_session=True, env=env,

@@ -93,6 +93,6 @@ class FrameReader:
 
 def parse_frames(text: str) -> list[Message]:
     reader = FrameReader()
-    for line in text.splitlines():
+    for line in text.split("\n"):
         reader.feed(line)
     return reader.close()

@@ -228,7 +228,7 @@ _ACTION = re.compile(r"^([\w!]+(?:\(.*\))?) (line \d+, col \d+ to line \d+, col 
 
 def parse_state_block(text: str, first_line: int = 1) -> dict[str, Value]:
     """`/\\ x = v` conjuncts (or a lone `x = v`), continuation lines included."""
-    lines = text.splitlines()
+    lines = text.split("\n")  # only \n: TLC prints \v, \x1c.. inside strings unescaped
     chunks: list[tuple[int, str]] = []
     for offset, line in enumerate(lines):
         if not line.strip():
@@ -242,7 +242,7 @@ def parse_state_block(text: str, first_line: int = 1) -> dict[str, Value]:
     for number, chunk in chunks:
         match = re.match(r"^\s*([A-Za-z_][A-Za-z0-9_]*) = ", chunk)
         if not match:
-            raise TraceParseError(f"expected 'name = value', got {chunk.splitlines()[0][:60]!r}", number)
+            raise TraceParseError(f"expected 'name = value', got {chunk.split(chr(10))[0][:60]!r}", number)
         variables[match.group(1)] = parse_value(chunk[match.end():], number)
     return variables
 
@@ -316,7 +316,7 @@ _PLAIN_STATE = re.compile(r"^State (\d+): (?:<(.*)>|(Stuttering))\s*$")
 
 def parse_plain_trace(text: str) -> ErrorTrace | None:
     """The same, from TLC's plain (non -tool) console output."""
-    lines = text.splitlines()
+    lines = text.split("\n")
     violation: Violation | None = None
     states: list[TraceState] = []
     index = 0

@@ -53,5 +53,5 @@ def render_markdown(timeline: Timeline, context: dict, full: bool = False) -> st
               "```", "",
               f"CPUs: {', '.join(f'{c} {what}' for c, what in sorted(timeline.cpus.items()))}; "
               f"folios {' '.join(facts.folios)}; Q is ds_queue->split_queue, L<n> a shrinker's on-stack list.",
-              "", "Reproduce with:", "", "```", reproduce(context), "```", ""]
+              "", "Reproduce with:", "", "```", reproduce(context, WIDTH), "```", ""]
     return "\n".join(parts)

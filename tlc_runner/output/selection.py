@@ -81,27 +81,33 @@ def select_rows(timeline: Timeline, full: bool = False) -> list[Row]:
             rows.extend(Row(e.cpu, f"{e.prim}: {e.effect}" if e.prim in LIST_PRIMS else e.effect,
                             e.step, e.broken) for e in group)
         elif first.prim in LIST_PRIMS and not interleaved and not breaks and len(group) > 1:
-            failed = [e for e in group if e.effect.endswith("FAILED")]
+            failed = [e for e in group if _failed(e)]
             text = _summary(events, idx) + (" -- " + failed[0].effect if failed else "")
             rows.append(Row(first.cpu, text, first.step, []))
         elif first.prim in LIST_PRIMS and len(group) > 1:
             rows.append(Row(first.cpu, _summary(events, idx) + ":", first.step, []))
             rows.extend(Row(e.cpu, "  " + e.effect, e.step, e.broken) for e in group
-                        if e.op != "check" or e.effect.endswith("FAILED") or e.broken)
+                        if e.op != "check" or _failed(e) or e.broken)
         else:
             rows.extend(Row(e.cpu, f"{e.prim}: {e.effect}" if e.prim in LIST_PRIMS else e.effect,
                             e.step, e.broken) for e in group if _kept(e))
     return rows
 
 
+def _failed(event: Event) -> bool:
+    return "corruption" in event.effect or event.effect.endswith("FAILED")
+
+
 def _kept(event: Event) -> bool:
     if event.broken or event.freed:
+        return True
+    if event.prim.startswith("swap("):  # the safe-prev hand-over is the crux of e66f3185fa04
         return True
     if event.op in KEPT_OPS:
         return True
     if event.prim == "list_empty":
         return True
-    return event.op == "check" and event.effect.endswith("FAILED")
+    return event.op == "check" and _failed(event)
 
 
 def columns(timeline: Timeline, rows: list[Row]) -> list[str]:

@@ -18,5 +18,16 @@ def headline(timeline: Timeline, context: dict) -> str:
             f"[{context.get('tlc_version') or 'TLC'}]")
 
 
-def reproduce(context: dict) -> str:
-    return " ".join(context.get("command", ["dsqspec", "check"]))
+def reproduce(context: dict, width: int | None = None) -> str:
+    """The command that reproduces a run; with `width`, wrapped shell-style with backslashes."""
+    words = context.get("command", ["dsqspec", "check"])
+    if width is None:
+        return " ".join(words)
+    lines, line = [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width - 2:
+            lines.append(line + " \\")
+            line = "    " + word
+        else:
+            line = f"{line} {word}" if line else word
+    return "\n".join(lines + [line])

@@ -1,0 +1,92 @@
+"""Real underused and safe-prev counterexamples (fixtures captured from TLC by
+tests/fixtures/capture.sh) rendered in all four formats."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tlc_runner.report import render_trace
+from tlc_runner.timeline import build_timeline
+from tlc_runner.tool_frames import parse_frames
+from tlc_runner.trace_parse import trace_from_messages
+
+from conftest import fixture_context, fixture_facts, fixture_text
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+CASES = ["underused-2x2", "safe-prev-2x3", "fixed-3x3"]
+
+
+def load(name):
+    return trace_from_messages(parse_frames(fixture_text(f"{name}.tool.log")))
+
+
+def fenced_blocks(markdown: str) -> list[list[str]]:
+    return [block.splitlines() for block in re.findall(r"```\n(.*?)```", markdown, re.S)]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_markdown_is_a_cpu_column_diagram_within_80_columns(name):
+    out = render_trace(load(name), fixture_context(name), "markdown")
+    diagram = fenced_blocks(out)[0]
+    assert diagram[0].startswith("CPU0") and "CPU1" in diagram[0]
+    assert all(len(line) <= 80 for block in fenced_blocks(out) for line in block)
+    assert any("<==" in line for line in diagram)
+    assert re.search(r"\*\*\* \w+ VIOLATED \*\*\*", "\n".join(diagram))
+    assert "dsqspec check --variant" in out and "before  Q: F1 F2" in out
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_text_table_marks_the_breaking_step(name):
+    trace = load(name)
+    out = render_trace(trace, fixture_context(name), "text")
+    assert f"{trace.violation.name} broken" in out and "what happened" in out
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_json_timeline_has_the_documented_fields(name):
+    trace = load(name)
+    data = json.loads(render_trace(trace, fixture_context(name), "json"))
+    assert data["schema"] == "dsqspec-timeline" and data["version"] == 1
+    assert data["violation"]["property"] == trace.violation.name
+    assert data["first_break"]["step"] == trace.states[-1].index
+    event = data["events"][0]
+    assert set(event) >= {"step", "proc", "cpu", "fn", "prim", "op", "effect", "changes", "lists", "broken"}
+    assert len(data["events"]) == len(trace.states) - 1
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_itf_keeps_sets_functions_and_records_apart(name):
+    trace = load(name)
+    data = json.loads(render_trace(trace, fixture_context(name), "itf"))
+    assert data["#meta"]["format"] == "ITF" and data["#meta"]["history"] == ["evt"]
+    assert "nxt" in data["vars"] and len(data["states"]) == len(trace.states)
+    first = data["states"][0]
+    assert first["faults"] == {"#set": []}
+    assert first["nxt"]["Q"] == "F1"  # a string-domain function prints (and encodes) as a record
+    assert isinstance(first["len"], int) and isinstance(first["batch"]["S1"], list)
+
+
+def test_underused_timeline_names_the_race():
+    timeline = build_timeline(load("underused-2x2"), fixture_facts("underused-2x2"))
+    cpus = {e.cpu for e in timeline.events}
+    assert cpus == {"CPU0", "CPU1"}
+    breaking = timeline.events[-1]
+    assert breaking.broken == ["ListIntegrity"] and "list_del corruption" in breaking.effect
+
+
+def test_safe_prev_timeline_shows_the_split_folio_becoming_prev():
+    timeline = build_timeline(load("safe-prev-2x3"), fixture_facts("safe-prev-2x3"))
+    swaps = [e for e in timeline.events if e.prim.startswith("swap(")]
+    unfreeze = next(e for e in timeline.events if e.op == "unfreeze")
+    late = [e for e in swaps if e.step > unfreeze.step]
+    assert late and late[0].effect.startswith(f"swap(folio, prev): prev = {unfreeze.effect.split('(')[1].split(',')[0]}")
+
+
+def test_docs_show_the_safe_prev_markdown_exactly_as_printed():
+    printed = render_trace(load("safe-prev-2x3"), fixture_context("safe-prev-2x3"), "markdown")
+    doc = (DOCS / "example-safe-prev.md").read_text()
+    assert printed in doc, "regenerate docs/example-safe-prev.md (see its header)"
