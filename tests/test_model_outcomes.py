@@ -112,3 +112,10 @@ def test_finding_2_partial_unmap_requeues_inside_the_unlocked_init(tmp_path, jar
 def test_known_outcomes_at_three_cpus(tmp_path, jar, variant, holds):
     result = check(tmp_path, variant=variant, procs=3, folios=3, **HISTORICAL)
     assert result.violation is not holds
+
+
+def test_folio_batch_holds_with_two_concurrent_shrinkers(tmp_path, jar):
+    """Two shrinkers share the queue; a folio requeued by a partial unmap while in one
+    shrinker's batch can be batched by the other, and neither split may freeze it."""
+    result = check(tmp_path, variant="folio-batch", procs=3, shrinkers=2, folios=2, atomic_init=True)
+    assert not result.violation, result.trace and result.trace.violation

@@ -122,4 +122,8 @@ def violated(state: dict, facts: ModelFacts) -> list[str]:
 def list_shape(state: dict, head: str, facts: ModelFacts) -> str:
     """`Q: F1 F3` -- '?' marks a walk that does not return to the head."""
     members = walk(state, head, facts)
-    return f"{head}: " + (" ".join(members) if members else "(empty)")
+    nxt, prv = state["nxt"].as_dict(), state["prv"].as_dict()
+    broken = [f"{nxt[node]}->prev = {prv[nxt[node]]}, not {node}"
+              for node in [head] + [m for m in members if m != "?"] if prv[nxt[node]] != node]
+    text = f"{head}: " + (" ".join(members) if members else "(empty)")
+    return text + (f"   [{'; '.join(broken)}]" if broken else "")

@@ -70,28 +70,29 @@ def _interleaved(events: list[Event], idx: list[int]) -> bool:
 
 
 def select_rows(timeline: Timeline, full: bool = False) -> list[Row]:
+    """Rows in time order; an interleaved primitive's steps stay at their own times."""
     events = timeline.events
-    rows: list[Row] = []
-    for idx in sorted(_instances(events), key=lambda g: g[0]):
+    keyed: list[tuple[float, Row]] = []
+    for idx in _instances(events):
         group = [events[i] for i in idx]
         first = group[0]
         breaks = [p for e in group for p in e.broken]
         interleaved = first.prim in LIST_PRIMS and _interleaved(events, idx)
         if full:
-            rows.extend(Row(e.cpu, f"{e.prim}: {e.effect}" if e.prim in LIST_PRIMS else e.effect,
-                            e.step, e.broken) for e in group)
+            keyed += [(e.step, Row(e.cpu, f"{e.prim}: {e.effect}" if e.prim in LIST_PRIMS else e.effect,
+                                   e.step, e.broken)) for e in group]
         elif first.prim in LIST_PRIMS and not interleaved and not breaks and len(group) > 1:
             failed = [e for e in group if _failed(e)]
             text = _summary(events, idx) + (" -- " + failed[0].effect if failed else "")
-            rows.append(Row(first.cpu, text, first.step, []))
+            keyed.append((first.step, Row(first.cpu, text, first.step, [])))
         elif first.prim in LIST_PRIMS and len(group) > 1:
-            rows.append(Row(first.cpu, _summary(events, idx) + ":", first.step, []))
-            rows.extend(Row(e.cpu, "  " + e.effect, e.step, e.broken) for e in group
-                        if e.op != "check" or _failed(e) or e.broken)
+            keyed.append((first.step - 0.5, Row(first.cpu, _summary(events, idx) + ":", first.step, [])))
+            keyed += [(e.step, Row(e.cpu, "  " + e.effect, e.step, e.broken)) for e in group
+                      if e.op != "check" or _failed(e) or e.broken]
         else:
-            rows.extend(Row(e.cpu, f"{e.prim}: {e.effect}" if e.prim in LIST_PRIMS else e.effect,
-                            e.step, e.broken) for e in group if _kept(e))
-    return rows
+            keyed += [(e.step, Row(e.cpu, f"{e.prim}: {e.effect}" if e.prim in LIST_PRIMS else e.effect,
+                                   e.step, e.broken)) for e in group if _kept(e)]
+    return [row for _, row in sorted(keyed, key=lambda item: item[0])]
 
 
 def _failed(event: Event) -> bool:
