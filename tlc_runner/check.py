@@ -16,7 +16,8 @@ from .render import RenderedSpec, render
 from .run_dirs import keep_only_raw_log, new_run_dir, remove_run, write_manifest
 from .tlc_process import StatusLine, TlcInvocation, run_tlc
 from .trace_parse import ErrorTrace, TraceParseError, trace_from_messages
-from .errors import Interrupted
+from .errors import Interrupted, UsageError
+from .hypothesis import sany_location
 
 
 @dataclass
@@ -85,6 +86,10 @@ def run_check(opts: ModelOptions, settings: RunSettings, status: StatusLine | No
         write_manifest(run_dir, {**manifest, "outcome": "failed"})
         raise
     manifest.update(exit_code=result.exit_code, elapsed=round(result.elapsed, 3))
+    if result.exit_code == 150 and spec.facts.get("hypothesis_file"):
+        write_manifest(run_dir, {**manifest, "outcome": "failed"})
+        raise UsageError(sany_location(result.log_path.read_text(), spec.tla,
+                                       Path(spec.facts["hypothesis_file"])))
     try:
         violation, trace = interpret(result.exit_code, result.messages, result.log_path)
     except TlcFailed:

@@ -16,6 +16,7 @@ Exit codes (the contract of every command):
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -25,7 +26,8 @@ from .check import RunSettings, run_check
 from .errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATION, DsqspecError, UsageError
 from .model_options import ACTORS, GRANULARITIES, PROPERTIES, ModelOptions
 from .output import FORMATS
-from .render import render
+from .hypothesis import load_hypothesis, render_hypothesis
+from .render import RenderedSpec, render
 from .report import render_trace, report_context, trace_from_run_dir
 from .tlc_process import DEFAULT_HEAP, default_workers, status_for
 from .variants import VARIANTS
@@ -54,18 +56,41 @@ def model_options(function):
                      show_default=True, help="pointer: a step per load/store; primitive: a step per list op"),
         click.option("--out", type=click.Path(path_type=Path), default=None,
                      help="write the spec (and run) into this folder"),
+        click.option("--hypothesis", type=click.Path(path_type=Path), default=None,
+                     help="a hypothesis file (docs/hypotheses.md); its header gives the defaults"),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)
     return function
 
 
+MODEL_PARAMS = ("variant", "procs", "shrinkers", "folios", "actors", "properties", "atomic_init",
+                "granularity")
+
+
+def _given(name: str) -> bool:
+    """Was this option typed on the command line (not a default)?"""
+    ctx = click.get_current_context()
+    return ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+
+
 def build_options(variant, procs, shrinkers, folios, actors, properties, atomic_init,
-                  granularity, **_ignored) -> ModelOptions:
-    actor_list = tuple(a.strip() for a in actors.split(",") if a.strip())
-    return ModelOptions(variant=variant, procs=procs, shrinkers=shrinkers, folios=folios,
-                        actors=actor_list, properties=tuple(properties) or PROPERTIES,
-                        atomic_init=atomic_init, granularity=granularity)
+                  granularity, hypothesis=None, **_ignored) -> tuple[ModelOptions, RenderedSpec | None]:
+    """The model options, and for a hypothesis its rendered spec.
+
+    A hypothesis header's options are defaults; options typed on the command line win."""
+    values = {"variant": variant, "procs": procs, "shrinkers": shrinkers, "folios": folios,
+              "actors": tuple(a.strip() for a in actors.split(",") if a.strip()),
+              "properties": tuple(properties) or PROPERTIES, "atomic_init": atomic_init,
+              "granularity": granularity}
+    if hypothesis is None:
+        return ModelOptions(**values), None
+    if _given("variant"):
+        raise UsageError("--hypothesis names its base variant in its header; drop --variant")
+    hyp = load_hypothesis(hypothesis)
+    overrides = {k: v for k, v in values.items() if k != "variant" and _given(k)}
+    opts = hyp.model_options(**overrides)
+    return opts, render_hypothesis(hyp, opts)
 
 
 class DsqspecGroup(click.Group):
@@ -87,26 +112,37 @@ def main() -> None:
     pass
 
 
-@main.command(help="Render the spec, run TLC, print the verdict or the counterexample.")
-@model_options
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--full", is_flag=True, help="show every step, not just the ones that matter")
-@click.option("--jar", default=None, help="TLC jar (else $TLA2TOOLS_JAR, else tlc/)")
-@click.option("--workers", type=int, default=None, help="TLC worker threads (default: all CPUs)")
-@click.option("--heap", default=DEFAULT_HEAP, show_default=True, help="JVM -Xmx")
-@click.option("--timeout", type=float, default=None, help="seconds before TLC is stopped")
-@click.option("--keep", is_flag=True, help="keep the run folder of a clean pass too")
-@click.option("--quiet", is_flag=True, help="no live status line")
-def check(fmt, full, jar, workers, heap, timeout, keep, quiet, out, **model) -> None:
-    opts = build_options(**model)
+def _run_settings(jar, workers, heap, timeout) -> RunSettings:
     if workers is not None and workers < 1:
         raise UsageError("--workers must be at least 1")
     if timeout is not None and timeout <= 0:
         raise UsageError("--timeout must be positive")
-    settings = RunSettings(java=toolchain.java_executable(), jar=toolchain.verified_jar(jar),
-                           workers=workers or default_workers(), heap=heap, timeout=timeout,
-                           out=out, keep=keep)
-    result = run_check(opts, settings, status_for(sys.stderr, quiet, opts.describe()))
+    return RunSettings(java=toolchain.java_executable(), jar=toolchain.verified_jar(jar),
+                       workers=workers or default_workers(), heap=heap, timeout=timeout)
+
+
+def run_options(function):
+    for decorator in reversed([
+        click.option("--jar", default=None, help="TLC jar (else $TLA2TOOLS_JAR, else tlc/)"),
+        click.option("--workers", type=int, default=None, help="TLC worker threads (default: all CPUs)"),
+        click.option("--heap", default=DEFAULT_HEAP, show_default=True),
+        click.option("--timeout", type=float, default=None, help="seconds per TLC run"),
+    ]):
+        function = decorator(function)
+    return function
+
+
+@main.command(help="Render the spec, run TLC, print the verdict or the counterexample.")
+@model_options
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--full", is_flag=True, help="show every step, not just the ones that matter")
+@run_options
+@click.option("--keep", is_flag=True, help="keep the run folder of a clean pass too")
+@click.option("--quiet", is_flag=True, help="no live status line")
+def check(fmt, full, jar, workers, heap, timeout, keep, quiet, out, **model) -> None:
+    opts, spec = build_options(**model)
+    settings = replace(_run_settings(jar, workers, heap, timeout), out=out, keep=keep)
+    result = run_check(opts, settings, status_for(sys.stderr, quiet, opts.describe()), spec=spec)
     if not result.violation:
         stats = result.stats
         click.echo(f"no violation: {opts.describe()}; {stats.distinct:,} distinct states, "
@@ -125,10 +161,10 @@ def check(fmt, full, jar, workers, heap, timeout, keep, quiet, out, **model) -> 
 @main.command("render", help="Write the .tla and .cfg for a model into a folder; no TLC.")
 @model_options
 def render_command(out, **model) -> None:
-    opts = build_options(**model)
+    opts, spec = build_options(**model)
     if out is None:
         raise UsageError("render needs --out FOLDER")
-    tla, cfg = render(opts).write(out)
+    tla, cfg = (spec or render(opts)).write(out)
     click.echo(f"{tla}\n{cfg}")
 
 
@@ -183,6 +219,73 @@ def doctor(jar) -> None:
     click.echo(f"cpus      {os.cpu_count()}")
     if problems:
         raise toolchain.EnvironmentProblem(problems[0])
+
+
+@main.command(help="Run every bundled variant, finding and hypothesis; judge each against its "
+                   "expected result. Exit 1 on any mismatch.")
+@click.option("--procs", type=int, default=None, help="override every case's CPU count")
+@click.option("--folios", type=int, default=None, help="override every case's folio count")
+@click.option("--only", default=None, help="run only cases whose name contains this")
+@click.option("--hypotheses", "extra_dir", type=click.Path(path_type=Path), default=None,
+              help="also judge every *.tla.j2 hypothesis in this folder")
+@run_options
+def verify(procs, folios, only, extra_dir, jar, workers, heap, timeout) -> None:
+    from tabulate import tabulate
+
+    from .verify import all_cases, run_case, verdict_text, violated_name
+
+    settings = _run_settings(jar, workers, heap, timeout)
+    extra = []
+    if extra_dir is not None:
+        if not extra_dir.is_dir():
+            raise UsageError(f"--hypotheses {extra_dir} is not a folder")
+        extra = [load_hypothesis(p) for p in sorted(extra_dir.glob("*.tla.j2"))]
+    cases = [c for c in all_cases(procs, folios, extra) if not only or only in c.name]
+    if not cases:
+        raise UsageError(f"no case matches --only {only!r}")
+    rows, mismatches = [], 0
+    for case in cases:
+        result = run_case(case, settings)
+        judged = case.expect.judge(violated_name(result))
+        mismatches += judged is False
+        rows.append([case.name, f"{case.opts.procs}x{case.opts.folios}", str(case.expect),
+                     verdict_text(result), {True: "ok", False: "MISMATCH", None: "reported"}[judged],
+                     f"{result.stats.distinct:,}", f"{result.elapsed:.1f}", case.source[:48]])
+        click.echo(f"{rows[-1][4]:9} {case.name}: {rows[-1][3]}", err=True)
+    click.echo(tabulate(rows, headers=["case", "size", "expected", "result", "judged", "distinct", "s",
+                                       "source"], tablefmt="simple"))
+    click.echo(f"{len(cases) - mismatches} as expected, {mismatches} mismatched")
+    sys.exit(EXIT_VIOLATION if mismatches else EXIT_OK)
+
+
+@main.command(help="Check one model over a grid of sizes; name the smallest failing one.")
+@model_options
+@click.option("--procs-range", "procs_range", default=None, help="e.g. 1..3 (default: --procs)")
+@click.option("--folios-range", "folios_range", default=None, help="e.g. 1..4 (default: --folios)")
+@run_options
+def sweep(procs_range, folios_range, jar, workers, heap, timeout, out, **model) -> None:
+    from tabulate import tabulate
+
+    from .verify import parse_range, smallest_failing, sweep as run_sweep
+
+    base, _ = build_options(**model)
+    procs = parse_range(procs_range or str(base.procs), 1, 4, "--procs-range")
+    folios = parse_range(folios_range or str(base.folios), 1, 5, "--folios-range")
+    hyp = load_hypothesis(model["hypothesis"]) if model.get("hypothesis") else None
+
+    def make(p: int, f: int) -> ModelOptions:
+        return replace(base, procs=p, folios=f, shrinkers=min(base.shrinkers, p))
+
+    rows = run_sweep(make, procs, folios, _run_settings(jar, workers, heap, timeout),
+                     (lambda o: render_hypothesis(hyp, o)) if hyp else None)
+    click.echo(tabulate([[r.procs, r.folios, r.outcome, f"{r.distinct:,}", r.seconds] for r in rows],
+                        headers=["CPUs", "folios", "outcome", "distinct", "s"], tablefmt="simple"))
+    worst = smallest_failing(rows)
+    if worst is None:
+        click.echo(f"no violation at any size: {base.describe()}")
+        sys.exit(EXIT_OK)
+    click.echo(f"smallest failing configuration: --procs {worst.procs} --folios {worst.folios} ({worst.outcome})")
+    sys.exit(EXIT_VIOLATION)
 
 
 @main.group(help="Counterexamples of kept runs.")

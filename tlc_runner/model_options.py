@@ -29,7 +29,8 @@ class ModelOptions:
     properties: tuple[str, ...] = PROPERTIES
     atomic_init: bool = False
     granularity: str = "pointer"
-    hypothesis: str | None = None
+    hypothesis: str | None = None  # the hypothesis's name
+    hypothesis_file: str | None = None  # and the file it came from
     settings: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -89,7 +90,7 @@ class ModelOptions:
     def cli_args(self) -> list[str]:
         """The `dsqspec check` arguments that reproduce this model."""
         args = (
-            ["--hypothesis", self.hypothesis]
+            ["--hypothesis", self.hypothesis_file or self.hypothesis]
             if self.hypothesis
             else ["--variant", self.variant]
         )

@@ -103,9 +103,22 @@ def succeeded(messages: list[Message]) -> bool:
     return any(m.code == SUCCESS for m in messages)
 
 
+def sany_message(messages: list[Message]) -> str | None:
+    """SANY's first complaint (printed unframed), e.g. a parse or semantic error."""
+    for message in messages:
+        if message.code is None and ("***Parse Error***" in message.body or "*** Errors" in message.body):
+            lines = [l.strip() for l in message.body.splitlines() if l.strip()]
+            start = next(i for i, l in enumerate(lines) if "Parse Error" in l or "*** Errors" in l)
+            return " ".join(lines[start + 1:start + 4])[:240]
+    return None
+
+
 def failure_summary(messages: list[Message], exit_code: int) -> str:
     """TLC's own words for why it stopped without a verdict: one line."""
     meaning = TLC_EXIT_MEANINGS.get(exit_code, "unknown exit code")
+    sany = sany_message(messages) if exit_code == 150 else None
+    if sany:
+        return f"{meaning}: {sany}"
     for message in messages:
         if message.cls in (1, TLC_BUG_CLASS) and message.code is not None:
             first = next((l for l in message.body.splitlines() if l.strip()), "")

@@ -106,7 +106,7 @@ def _kept(event: Event) -> bool:
         return True
     if event.op in KEPT_OPS:
         return True
-    if event.prim == "list_empty":
+    if event.prim in ("list_empty", "split_queue_len"):  # a peek that decides, a load later stored
         return True
     return event.op == "check" and _failed(event)
 

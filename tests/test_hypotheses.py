@@ -1,0 +1,152 @@
+"""Hypothesis files, verify and sweep: with real TLC on real rendered specs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tlc_runner.hypothesis import bundled_hypotheses, load_hypothesis, render_hypothesis
+from tlc_runner.errors import UsageError
+
+from conftest import dsqspec
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "hypotheses.md"
+
+
+def docs_example() -> str:
+    """The example hypothesis of docs/hypotheses.md, exactly as printed there."""
+    text = DOCS.read_text()
+    return re.search(r"## The file\n\n```\n(.*?)```", text, re.S).group(1)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+HEADER = """{#-
+name: probe
+description: a test hypothesis
+base: fixed
+expect: holds
+options: procs=2 folios=2 actors=free,migrate atomic-init
+source: tests
+-#}
+{% extends base %}
+"""
+
+
+def test_bundled_hypotheses_load_and_render():
+    names = {h.name for h in bundled_hypotheses()}
+    assert names >= {"careful-init", "len-unlocked", "migrate-unqueue-unfrozen", "two-shrinkers"}
+    for hyp in bundled_hypotheses():
+        spec = render_hypothesis(hyp, hyp.model_options())
+        assert spec.module.startswith("DeferredSplit_") and "deferred_split_scan" in spec.tla
+        assert hyp.source and str(hyp.expect)
+
+
+def test_the_documented_example_renders_runs_and_is_judged(tmp_path, runs_dir, jar):
+    """Written from docs/hypotheses.md alone: copied from it, not from the templates."""
+    path = write(tmp_path, "delete-under-lock.tla.j2", docs_example())
+    proc = dsqspec("verify", "--hypotheses", str(tmp_path), "--only", "delete-under-lock",
+                   env={"DSQSPEC_RUNS": str(runs_dir)})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "hypothesis delete-under-lock" in proc.stdout and " ok " in proc.stdout
+    render = dsqspec("render", "--hypothesis", str(path), "--out", str(tmp_path / "out"))
+    assert render.returncode == 0
+    tla = next((tmp_path / "out").glob("*.tla")).read_text()
+    assert 'b_del_l(s) ==' in tla and 'b_unlock(s) ==' in tla
+
+
+def test_a_wrong_expectation_is_a_mismatch_and_exit_1(tmp_path, runs_dir, jar):
+    write(tmp_path, "wrong.tla.j2", HEADER.replace("name: probe", "name: wrong")
+          .replace("base: fixed", "base: underused").replace("expect: holds", "expect: holds"))
+    proc = dsqspec("verify", "--hypotheses", str(tmp_path), "--only", "wrong",
+                   env={"DSQSPEC_RUNS": str(runs_dir)})
+    assert proc.returncode == 1 and "MISMATCH" in proc.stdout and "1 mismatched" in proc.stdout
+
+
+def test_unknown_expectations_are_reported_not_judged(tmp_path, runs_dir, jar):
+    write(tmp_path, "explore.tla.j2", HEADER.replace("name: probe", "name: explore")
+          .replace("base: fixed", "base: underused").replace("expect: holds", "expect: unknown"))
+    proc = dsqspec("verify", "--hypotheses", str(tmp_path), "--only", "explore",
+                   env={"DSQSPEC_RUNS": str(runs_dir)})
+    assert proc.returncode == 0 and "reported" in proc.stdout and "violates" in proc.stdout
+
+
+@pytest.mark.parametrize("mutate, needle, line", [
+    (lambda t: t.replace("{% extends base %}\n", "{% extends base %}\n{% block next_delte %}{% endblock %}\n"),
+     "unknown extension point 'next_delte'", 10),
+    (lambda t: t + "{% block next_delete %}{{ K.no_such_macro() }}{% endblock %}\n", "Jinja", 10),
+    (lambda t: t + "{% block next_delete %}{% if %}{% endblock %}\n", "Jinja", 10),
+    (lambda t: t.replace("source: tests", "sauce: tests"), "unknown header key 'sauce'", 7),
+    (lambda t: t.replace("base: fixed", "base: v7.0"), "base 'v7.0' is not a variant", 1),
+    (lambda t: t.replace("expect: holds", "expect: maybe"), "expect must be", 1),
+    (lambda t: t.replace("atomic-init", "atomic-init colour=red"), "bad option 'colour=red'", 1),
+    (lambda t: t.replace("source: tests", "source: tests\nsettings: fast=true"), "unknown setting 'fast=true'", 1),
+    (lambda t: t.replace("-#}\n{% extends base %}", "-#}\n{% extends base %}\n{# never closed"), "Jinja", 10),
+])
+def test_bad_hypothesis_files_name_file_and_line(tmp_path, mutate, needle, line):
+    path = write(tmp_path, "bad.tla.j2", mutate(HEADER))
+    proc = dsqspec("render", "--hypothesis", str(path), "--out", str(tmp_path / "o"))
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and str(path) in proc.stderr
+    assert needle in proc.stderr
+    if line is not None:
+        assert f"{path}:{line}:" in proc.stderr
+
+
+def test_tla_that_sany_rejects_is_mapped_back_to_the_hypothesis(tmp_path, runs_dir, jar):
+    text = HEADER + "{% block put_prev %}\nsh_putprev(s) == /\\ pc[s] = \"sh_putprev\" /\\ @@@ broken\n{% endblock %}\n"
+    path = write(tmp_path, "sany.tla.j2", text)
+    proc = dsqspec("check", "--hypothesis", str(path), "--quiet", env={"DSQSPEC_RUNS": str(runs_dir)})
+    assert proc.returncode == 2, proc.stderr
+    assert f"{path}:11: SANY" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_hypothesis_and_variant_together_is_a_usage_error(tmp_path):
+    path = write(tmp_path, "probe.tla.j2", HEADER)
+    proc = dsqspec("check", "--hypothesis", str(path), "--variant", "fixed")
+    assert proc.returncode == 2 and "drop --variant" in proc.stderr
+
+
+def test_command_line_options_override_the_header(tmp_path):
+    hyp = load_hypothesis(write(tmp_path, "probe.tla.j2", HEADER))
+    opts = hyp.model_options(folios=3)
+    assert opts.folios == 3 and opts.procs == 2 and opts.atomic_init and opts.actors == ("free", "migrate")
+    assert opts.cli_args()[:2] == ["--hypothesis", str(tmp_path / "probe.tla.j2")]
+
+
+def test_missing_header_is_an_error(tmp_path):
+    with pytest.raises(UsageError, match=":1: a hypothesis starts with a header"):
+        load_hypothesis(write(tmp_path, "nohead.tla.j2", "{% extends base %}\n"))
+
+
+def test_sweep_names_the_smallest_failing_configuration(runs_dir, jar):
+    proc = dsqspec("sweep", "--variant", "safe-prev", "--actors", "free,migrate", "--atomic-init",
+                   "--procs-range", "2", "--folios-range", "2..3", "--workers", "2",
+                   env={"DSQSPEC_RUNS": str(runs_dir)})
+    assert proc.returncode == 1, proc.stderr
+    assert "smallest failing configuration: --procs 2 --folios 3" in proc.stdout
+
+
+def test_sweep_with_no_failure_exits_0(runs_dir, jar):
+    proc = dsqspec("sweep", "--variant", "fixed", "--actors", "free,migrate", "--atomic-init",
+                   "--procs-range", "1..2", "--folios-range", "1..2", "--workers", "2",
+                   env={"DSQSPEC_RUNS": str(runs_dir)})
+    assert proc.returncode == 0 and "no violation at any size" in proc.stdout
+
+
+def test_sweep_rejects_bad_ranges():
+    proc = dsqspec("sweep", "--procs-range", "0..9")
+    assert proc.returncode == 2 and "--procs-range must lie within 1..4" in proc.stderr
+
+
+def test_verify_is_green_at_small_sizes(runs_dir, jar):
+    """The CI job: every bundled variant, finding and hypothesis as expected."""
+    proc = dsqspec("verify", "--workers", "2", env={"DSQSPEC_RUNS": str(runs_dir)}, timeout=1200)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "0 mismatched" in proc.stdout and "MISMATCH" not in proc.stdout
