@@ -150,12 +150,21 @@ class _ToValue(lark.Transformer):
 
 
 _PARSER = lark.Lark(VALUE_GRAMMAR, start="value", parser="lalr", transformer=_ToValue())
+# Successive trace states repeat most variables verbatim; values are immutable, so a
+# parsed value can be shared.
+_PARSED: dict[str, Value] = {}
 
 
 def parse_value(text: str, first_line: int = 1) -> Value:
     """Parse one printed TLC value; `first_line` numbers errors in the whole file."""
+    cached = _PARSED.get(text)
+    if cached is not None:
+        return cached
     try:
-        return _PARSER.parse(text)
+        value = _PARSER.parse(text)
+        if len(_PARSED) < 100_000:
+            _PARSED[text] = value
+        return value
     except lark.exceptions.UnexpectedInput as err:
         line = first_line + (err.line - 1 if getattr(err, "line", -1) and err.line > 0 else 0)
         raise TraceParseError(f"cannot parse TLC value: {_short(err)}", line) from None
