@@ -162,7 +162,7 @@ def test_state_blocks_round_trip_even_when_wrapped(variables):
 def test_generated_tool_traces_round_trip(states):
     frames = ["@!@!@STARTMSG 2110:1 @!@!@", "Invariant Inv is violated.", "@!@!@ENDMSG 2110 @!@!@"]
     for i, variables in enumerate(states, start=1):
-        header = "<Initial predicate>" if i == 1 else f"<Next line 5, col 9 to line 5, col 27 of module T>"
+        header = "<Initial predicate>" if i == 1 else "<Next line 5, col 9 to line 5, col 27 of module T>"
         body = "\n".join(f"/\\ {k} = {format_value(v)}" for k, v in variables.items())
         frames += ["@!@!@STARTMSG 2217:4 @!@!@", f"{i}: {header}", body, "", "@!@!@ENDMSG 2217 @!@!@"]
     trace = trace_from_messages(parse_frames("\n".join(frames)))

@@ -9,15 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import TlcFailed
+from .errors import Interrupted, TlcFailed, UsageError
+from .hypothesis import sany_location
 from .model_options import ModelOptions
 from .outcome import VIOLATION_EXITS, Stats, failure_summary, stats_from, succeeded, tlc_version
 from .render import RenderedSpec, render
 from .run_dirs import keep_only_raw_log, new_run_dir, remove_run, write_manifest
 from .tlc_process import StatusLine, TlcInvocation, run_tlc
 from .trace_parse import ErrorTrace, TraceParseError, trace_from_messages
-from .errors import Interrupted, UsageError
-from .hypothesis import sany_location
 
 
 @dataclass
@@ -45,15 +44,20 @@ class RunSettings:
     extra_tlc_args: tuple[str, ...] = ()
 
 
+def counterexample(messages, log_path: Path) -> ErrorTrace | None:
+    """The run's counterexample; output dsqspec cannot read is a TLC failure (exit 4)."""
+    try:
+        return trace_from_messages(messages)
+    except TraceParseError as err:
+        raise TlcFailed(f"cannot parse TLC's counterexample ({err}); raw output kept in {log_path}") from err
+
+
 def interpret(exit_code: int, messages, log_path: Path) -> tuple[bool, ErrorTrace | None]:
     """(violation found?, its trace) from a finished run; raises TlcFailed otherwise."""
     if exit_code == 0 and succeeded(messages):
         return False, None
     if exit_code in VIOLATION_EXITS:
-        try:
-            trace = trace_from_messages(messages)
-        except TraceParseError as err:
-            raise TlcFailed(f"cannot parse TLC's counterexample ({err}); raw output kept in {log_path}") from err
+        trace = counterexample(messages, log_path)
         if trace is None:
             raise TlcFailed(f"TLC exited {exit_code} but printed no counterexample; raw output kept in {log_path}")
         return True, trace

@@ -33,9 +33,7 @@ from jinja2 import nodes
 
 from .errors import UsageError
 from .model_options import ACTORS, GRANULARITIES, PROPERTIES, ModelOptions
-from .render import RenderedSpec, _environment, model_facts, variant_template
-from .spec_builder import SpecBuilder
-from .render import SPEC_VARIABLES
+from .render import RenderedSpec, environment, render, variant_template
 from .variants import VARIANTS
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "specs" / "hypotheses"
@@ -202,35 +200,25 @@ def _jinja_line(err: Exception, path: Path) -> int | None:
 
 
 def render_hypothesis(hyp: Hypothesis, opts: ModelOptions) -> RenderedSpec:
-    env = _environment([hyp.path.parent.resolve()])
+    folder = hyp.path.parent.resolve()
     base = variant_template(hyp.base)
-    known = extension_points(env, base)
+    known = extension_points(environment([folder]), base)
     try:
-        tree = env.parse(hyp.path.read_text(), filename=str(hyp.path))
+        tree = environment([folder]).parse(hyp.path.read_text(), filename=str(hyp.path))
     except jinja2.TemplateSyntaxError as err:
         raise UsageError(f"{hyp.path}:{err.lineno}: Jinja: {err.message}") from None
     for block in tree.find_all(nodes.Block):
         if block.name not in known:
             raise UsageError(f"{hyp.path}:{block.lineno}: unknown extension point {block.name!r} "
                              f"(blocks of {hyp.base}: {', '.join(sorted(known))})")
-    builder = SpecBuilder(SPEC_VARIABLES)
-    variant = VARIANTS[hyp.base]
-    context = {"opts": opts, "variant": variant, "kv": variant.kernel_facts(), "R": builder,
-               "module": opts.module_name(), "settings": opts.settings, "base": base}
     try:
-        template = env.get_template(hyp.path.name)
-        tla = template.render(context)
-        cfg = env.get_template("templates/model.cfg.j2").render(context)
-    except UsageError:
-        raise
+        spec = render(opts, hyp.path.name, [folder], {"base": base})
     except (jinja2.TemplateError, ValueError, TypeError, AttributeError) as err:
         line = _jinja_line(err, hyp.path)
         where = f"{hyp.path}:{line}" if line else str(hyp.path)
-        message = getattr(err, "message", None) or str(err)
-        raise UsageError(f"{where}: Jinja: {message}") from None
-    facts = model_facts(opts, builder)
-    facts["hypothesis_file"] = str(hyp.path)
-    return RenderedSpec(opts.module_name(), tla, cfg, facts)
+        raise UsageError(f"{where}: Jinja: {getattr(err, 'message', None) or err}") from None
+    spec.facts["hypothesis_file"] = str(hyp.path)
+    return spec
 
 
 _SANY_LOCATION = re.compile(r"line (\d+), col(?:umn)? (\d+)")

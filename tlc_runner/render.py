@@ -47,7 +47,7 @@ class RenderedSpec:
         return tla_path, cfg_path
 
 
-def _environment(extra_dirs: list[Path]) -> jinja2.Environment:
+def environment(extra_dirs: list[Path]) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader([str(d) for d in extra_dirs] + [str(SPECS_DIR)])
     return jinja2.Environment(
         loader=loader,
@@ -62,10 +62,10 @@ def variant_template(name: str) -> str:
 
 
 def render(opts: ModelOptions, template: str | None = None,
-           extra_dirs: list[Path] | None = None) -> RenderedSpec:
-    """Render `opts.variant`'s template (or `template`, e.g. a hypothesis)."""
+           extra_dirs: list[Path] | None = None, extra_context: dict | None = None) -> RenderedSpec:
+    """Render `opts.variant`'s template (or `template`, e.g. a hypothesis found in extra_dirs)."""
     variant = VARIANTS[opts.variant]
-    env = _environment(extra_dirs or [])
+    env = environment(extra_dirs or [])
     builder = SpecBuilder(SPEC_VARIABLES)
     module = opts.module_name()
     context = {
@@ -75,6 +75,7 @@ def render(opts: ModelOptions, template: str | None = None,
         "R": builder,
         "module": module,
         "settings": opts.settings,
+        **(extra_context or {}),
     }
     tla = env.get_template(template or variant_template(opts.variant)).render(context)
     cfg = env.get_template("templates/model.cfg.j2").render(context)

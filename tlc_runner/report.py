@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import TlcFailed, UsageError
+from .check import counterexample
+from .errors import UsageError
 from .model_state import ModelFacts
 from .outcome import tlc_version
 from .output.itf import render_itf
@@ -14,7 +15,7 @@ from .output.text import render_text
 from .run_dirs import RAW_LOG, read_manifest
 from .timeline import build_timeline
 from .tool_frames import parse_frames
-from .trace_parse import ErrorTrace, TraceParseError, trace_from_messages
+from .trace_parse import ErrorTrace
 
 
 def report_context(run_dir: Path, version: str | None) -> dict:
@@ -35,10 +36,7 @@ def trace_from_run_dir(run_dir: Path) -> tuple[ErrorTrace, str | None]:
     if not log.is_file():
         raise UsageError(f"{run_dir} has no {RAW_LOG}: not a kept dsqspec run")
     messages = parse_frames(log.read_text())
-    try:
-        found = trace_from_messages(messages)
-    except TraceParseError as err:
-        raise TlcFailed(f"cannot parse the counterexample in {log}: {err}") from err
+    found = counterexample(messages, log)
     if found is None:
         raise UsageError(f"{run_dir} holds no counterexample (its run found no violation)")
     return found, tlc_version(messages)

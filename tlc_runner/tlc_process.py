@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -170,5 +169,3 @@ def default_workers() -> int:
 def status_for(stream: TextIO, quiet: bool, label: str) -> StatusLine | None:
     return None if quiet or not stream.isatty() else StatusLine(stream, label)
 
-
-__all__ = ["TlcInvocation", "TlcResult", "run_tlc", "default_workers", "status_for", "StatusLine", "sys"]
