@@ -127,7 +127,7 @@ def test_missing_header_is_an_error(tmp_path):
 
 def test_sweep_names_the_smallest_failing_configuration(runs_dir, jar):
     proc = dsqspec("sweep", "--variant", "safe-prev", "--actors", "free,migrate", "--atomic-init",
-                   "--procs-range", "2", "--folios-range", "2..3", "--workers", "2",
+                   "--procs", "2", "--folios", "2..3", "--workers", "2",
                    env={"DSQSPEC_RUNS": str(runs_dir)})
     assert proc.returncode == 1, proc.stderr
     assert "smallest failing configuration: --procs 2 --folios 3" in proc.stdout
@@ -135,14 +135,14 @@ def test_sweep_names_the_smallest_failing_configuration(runs_dir, jar):
 
 def test_sweep_with_no_failure_exits_0(runs_dir, jar):
     proc = dsqspec("sweep", "--variant", "fixed", "--actors", "free,migrate", "--atomic-init",
-                   "--procs-range", "1..2", "--folios-range", "1..2", "--workers", "2",
+                   "--procs", "1..2", "--folios", "1..2", "--workers", "2",
                    env={"DSQSPEC_RUNS": str(runs_dir)})
     assert proc.returncode == 0 and "no violation at any size" in proc.stdout
 
 
 def test_sweep_rejects_bad_ranges():
-    proc = dsqspec("sweep", "--procs-range", "0..9")
-    assert proc.returncode == 2 and "--procs-range must lie within 1..4" in proc.stderr
+    proc = dsqspec("sweep", "--procs", "0..9")
+    assert proc.returncode == 2 and "--procs must lie within 1..4" in proc.stderr
 
 
 def test_verify_is_green_at_small_sizes(runs_dir, jar):

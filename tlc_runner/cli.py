@@ -35,17 +35,23 @@ from .variants import VARIANTS
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def model_options(function):
-    """Options shared by every command that renders a model."""
+def model_options(function=None, *, ranges: bool = False):
+    """Options shared by every command that renders a model.
+
+    With ranges=True (sweep), --procs and --folios take `N` or `A..B`."""
+    if function is None:
+        return lambda f: model_options(f, ranges=ranges)
     decorators = [
         click.option("--variant", default="fixed", show_default=True,
                      help=f"kernel version to model: {', '.join(VARIANTS)}"),
-        click.option("--procs", type=int, default=2, show_default=True,
-                     help="CPUs in the model (1..4): shrinkers plus third-party CPUs"),
+        click.option("--procs", type=str if ranges else int, default="2" if ranges else 2, show_default=True,
+                     help="CPUs in the model (1..4): shrinkers plus third-party CPUs"
+                          + ("; a range A..B sweeps" if ranges else "")),
         click.option("--shrinkers", type=int, default=1, show_default=True,
                      help="CPUs running deferred_split_scan() at once (<= procs)"),
-        click.option("--folios", type=int, default=3, show_default=True,
-                     help="THPs on the deferred split queue at the start (1..5)"),
+        click.option("--folios", type=str if ranges else int, default="3" if ranges else 3, show_default=True,
+                     help="THPs on the deferred split queue at the start (1..5)"
+                          + ("; a range A..B sweeps" if ranges else "")),
         click.option("--actors", default=",".join(ACTORS), show_default=True,
                      help="owner paths that run: a subset of free,migrate,unmap"),
         click.option("--property", "properties", multiple=True,
@@ -258,25 +264,24 @@ def verify(procs, folios, only, extra_dir, jar, workers, heap, timeout) -> None:
     sys.exit(EXIT_VIOLATION if mismatches else EXIT_OK)
 
 
-@main.command(help="Check one model over a grid of sizes; name the smallest failing one.")
-@model_options
-@click.option("--procs-range", "procs_range", default=None, help="e.g. 1..3 (default: --procs)")
-@click.option("--folios-range", "folios_range", default=None, help="e.g. 1..4 (default: --folios)")
+@main.command(help="Check one model over a grid of sizes (--procs 1..3 --folios 1..4); "
+                   "name the smallest failing configuration. Exit 1 if any size fails.")
+@model_options(ranges=True)
 @run_options
-def sweep(procs_range, folios_range, jar, workers, heap, timeout, out, **model) -> None:
+def sweep(jar, workers, heap, timeout, out, procs, folios, **model) -> None:
     from tabulate import tabulate
 
     from .verify import parse_range, smallest_failing, sweep as run_sweep
 
-    base, _ = build_options(**model)
-    procs = parse_range(procs_range or str(base.procs), 1, 4, "--procs-range")
-    folios = parse_range(folios_range or str(base.folios), 1, 5, "--folios-range")
+    proc_list = parse_range(procs, 1, 4, "--procs")
+    folio_list = parse_range(folios, 1, 5, "--folios")
+    base, _ = build_options(procs=proc_list[0], folios=folio_list[0], **model)
     hyp = load_hypothesis(model["hypothesis"]) if model.get("hypothesis") else None
 
     def make(p: int, f: int) -> ModelOptions:
         return replace(base, procs=p, folios=f, shrinkers=min(base.shrinkers, p))
 
-    rows = run_sweep(make, procs, folios, _run_settings(jar, workers, heap, timeout),
+    rows = run_sweep(make, proc_list, folio_list, _run_settings(jar, workers, heap, timeout),
                      (lambda o: render_hypothesis(hyp, o)) if hyp else None)
     click.echo(tabulate([[r.procs, r.folios, r.outcome, f"{r.distinct:,}", r.seconds] for r in rows],
                         headers=["CPUs", "folios", "outcome", "distinct", "s"], tablefmt="simple"))

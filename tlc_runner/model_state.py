@@ -125,5 +125,7 @@ def list_shape(state: dict, head: str, facts: ModelFacts) -> str:
     nxt, prv = state["nxt"].as_dict(), state["prv"].as_dict()
     broken = [f"{nxt[node]}->prev = {prv[nxt[node]]}, not {node}"
               for node in [head] + [m for m in members if m != "?"] if prv[nxt[node]] != node]
-    text = f"{head}: " + (" ".join(members) if members else "(empty)")
+    st = state["st"].as_dict()
+    shown = [m if m == "?" or st[m] == "large" else f"{m}({st[m]})" for m in members]
+    text = f"{head}: " + (" ".join(shown) if shown else "(empty)")
     return text + (f"   [{'; '.join(broken)}]" if broken else "")
