@@ -10,6 +10,7 @@ the whole JVM within two seconds and leaves no java process behind.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import threading
@@ -85,6 +86,7 @@ class StatusLine:
                      f"{p.left:,} on queue, {p.rate_per_min:,}/min, depth {p.depth}")
         else:
             text += "  (TLC reports progress about once a minute)"
+        text = text[: max(20, shutil.get_terminal_size((100, 24)).columns - 1)]
         pad = max(0, self._width - len(text))
         self.stream.write("\r" + text + " " * pad)
         self.stream.flush()
