@@ -119,3 +119,10 @@ def test_folio_batch_holds_with_two_concurrent_shrinkers(tmp_path, jar):
     shrinker's batch can be batched by the other, and neither split may freeze it."""
     result = check(tmp_path, variant="folio-batch", procs=3, shrinkers=2, folios=2, atomic_init=True)
     assert not result.violation, result.trace and result.trace.violation
+
+
+def test_the_race_needs_pointer_level_steps(tmp_path, jar):
+    """Ablation: with each list primitive one step, the once-a-week race is gone: it lives
+    between the loads and stores of one list_del_init()."""
+    coarse = check(tmp_path, variant="safe-prev", procs=2, folios=3, granularity="primitive", **HISTORICAL)
+    assert not coarse.violation and coarse.stats.distinct > 1000
