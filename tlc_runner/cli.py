@@ -70,10 +70,6 @@ def model_options(function=None, *, ranges: bool = False):
     return function
 
 
-MODEL_PARAMS = ("variant", "procs", "shrinkers", "folios", "actors", "properties", "atomic_init",
-                "granularity")
-
-
 def _given(name: str) -> bool:
     """Was this option typed on the command line (not a default)?"""
     ctx = click.get_current_context()
@@ -273,6 +269,8 @@ def sweep(jar, workers, heap, timeout, out, procs, folios, **model) -> None:
 
     from .verify import parse_range, smallest_failing, sweep as run_sweep
 
+    if out is not None:
+        raise UsageError("sweep runs many models; it takes no --out (runs go to $DSQSPEC_RUNS)")
     proc_list = parse_range(procs, 1, 4, "--procs")
     folio_list = parse_range(folios, 1, 5, "--folios")
     base, _ = build_options(procs=proc_list[0], folios=folio_list[0], **model)
