@@ -6,6 +6,7 @@ runs it, and it opens in the TLA+ VS Code extension.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,17 @@ class RenderedSpec:
         return tla_path, cfg_path
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates under $XDG_CACHE_HOME/dsqspec: each check saves recompiling them.
+    Jinja keys the cache on the template source, so an edited template is recompiled."""
+    root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "dsqspec" / "jinja"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(root))
+
+
 def environment(extra_dirs: list[Path]) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader([str(d) for d in extra_dirs] + [str(SPECS_DIR)])
     return jinja2.Environment(
@@ -54,6 +66,7 @@ def environment(extra_dirs: list[Path]) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
+        bytecode_cache=_bytecode_cache(),
     )
 
 

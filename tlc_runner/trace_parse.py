@@ -149,7 +149,16 @@ class _ToValue(lark.Transformer):
         return TlaInterval(int(items[0]), int(items[1]))
 
 
-_PARSER = lark.Lark(VALUE_GRAMMAR, start="value", parser="lalr", transformer=_ToValue())
+_PARSER_CACHE: list[lark.Lark] = []
+
+
+def _parser() -> lark.Lark:
+    """Built on first use: a clean pass never parses a value, so it never pays for the tables."""
+    if not _PARSER_CACHE:
+        _PARSER_CACHE.append(lark.Lark(VALUE_GRAMMAR, start="value", parser="lalr", transformer=_ToValue()))
+    return _PARSER_CACHE[0]
+
+
 # Successive trace states repeat most variables verbatim; values are immutable, so a
 # parsed value can be shared.
 _PARSED: dict[str, Value] = {}
@@ -161,7 +170,7 @@ def parse_value(text: str, first_line: int = 1) -> Value:
     if cached is not None:
         return cached
     try:
-        value = _PARSER.parse(text)
+        value = _parser().parse(text)
         if len(_PARSED) < 100_000:
             _PARSED[text] = value
         return value
