@@ -36,6 +36,7 @@ class Event:
     prim: str
     op: str
     effect: str
+    obj: str = ""  # the node (or "len") the step reads or writes
     changes: list[Change] = field(default_factory=list)
     lists: list[str] = field(default_factory=list)
     broken: list[str] = field(default_factory=list)  # properties first broken here
@@ -179,7 +180,7 @@ def build_timeline(trace: ErrorTrace, facts: ModelFacts) -> Timeline:
         events.append(Event(
             step=after.index, proc=proc, cpu=cpu, fn=_s(evt.get("fn", "")), prim=_s(evt.get("prim", "")),
             op=_s(evt.get("op", "")),
-            effect=corruption_report(evt, before.variables) or describe(evt),
+            effect=corruption_report(evt, before.variables) or describe(evt), obj=_s(evt.get("obj", "")),
             changes=_diff(before.variables, after.variables), lists=_shapes(after.variables, facts),
             broken=broken_now, action=after.action,
             freed=[f for f in st_after if st_after[f] == "freed" and st_before[f] != "freed"],

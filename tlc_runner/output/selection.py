@@ -50,14 +50,16 @@ def _instances(events: list[Event]) -> list[list[int]]:
 
 
 def _summary(events: list[Event], idx: list[int]) -> str:
-    first = events[idx[0]]
-    entry = next((e.effect.split("(")[1].split(")")[0] for e in (events[i] for i in idx)
-                  if e.op == "check"), "")
-    heads = [events[i].effect.split()[1].split("->")[0] for i in idx if events[i].op == "load"]
+    """`list_move(F1, L1)`: the entry is what the DEBUG_LIST check looked at, the head what
+    the first neighbour load read."""
+    group = [events[i] for i in idx]
+    first = group[0]
+    entry = next((e.obj for e in group if e.op == "check"), "")
+    loaded = [e.obj for e in group if e.op == "load"]
     if first.prim == "list_splice_tail":
-        return f"list_splice_tail({heads[1] if len(heads) > 1 else '?'} -> {heads[0] if heads else '?'})"
-    if first.prim in ("list_move", "list_add_tail") and heads:
-        return f"{first.prim}({entry}, {heads[-1]})"
+        return f"list_splice_tail({loaded[0] if loaded else '?'}, {loaded[1] if len(loaded) > 1 else '?'})"
+    if first.prim in ("list_move", "list_add_tail") and loaded:
+        return f"{first.prim}({entry}, {loaded[-1]})"
     return f"{first.prim}({entry})"
 
 
