@@ -165,6 +165,16 @@ def section_overhead(smoke: bool) -> str:
                    f"{statistics.median(theirs):.2f}", f"{statistics.median(ratios):.3f}", "<= 1.05"]])
 
 
+def parse_and_render(log: str, context: dict):
+    """Parse a -tool log from scratch (value cache emptied) and render text, markdown, json."""
+    _PARSED.clear()
+    started = time.monotonic()
+    trace = trace_from_messages(parse_frames(log))
+    for fmt in ("text", "markdown", "json"):
+        render_trace(trace, context, fmt)
+    return trace, time.monotonic() - started
+
+
 def section_parse(smoke: bool) -> str:
     rows = []
     opts = ModelOptions(variant="safe-prev", procs=3, folios=4, **HISTORICAL) if not smoke else \
@@ -177,12 +187,7 @@ def section_parse(smoke: bool) -> str:
     shutil.rmtree(folder, ignore_errors=True)
     context = {"label": opts.variant, "procs": opts.procs, "command": ["dsqspec", "check", *opts.cli_args()],
                "tlc_version": "TLC", "facts": spec.facts, "module": spec.module}
-    _PARSED.clear()
-    started = time.monotonic()
-    trace = trace_from_messages(parse_frames(log))
-    for fmt in ("text", "markdown", "json"):
-        render_trace(trace, context, fmt)
-    elapsed = time.monotonic() - started
+    trace, elapsed = parse_and_render(log, context)
     rows.append([f"{opts.variant} {opts.procs}x{opts.folios} counterexample (the longest produced)",
                  len(trace.states), f"{len(log) / 2**20:.2f} MB", f"{elapsed:.3f}", "<= 0.3 s for 300 steps"])
     # 300 steps: the same real states cycled and renumbered, frames printed as TLC prints them
@@ -192,12 +197,7 @@ def section_parse(smoke: bool) -> str:
     synthetic = head + "".join(
         f"@!@!@STARTMSG 2217:4 @!@!@\n{i + 1}: <{'Initial predicate' if i == 0 else 'Step line 1, col 1 to line 1, col 2 of module M'}>\n"
         f"{bodies[i % len(bodies)]}\n@!@!@ENDMSG 2217 @!@!@\n" for i in range(300))
-    _PARSED.clear()
-    started = time.monotonic()
-    long_trace = trace_from_messages(parse_frames(synthetic))
-    for fmt in ("text", "markdown", "json"):
-        render_trace(long_trace, context, fmt)
-    elapsed = time.monotonic() - started
+    long_trace, elapsed = parse_and_render(synthetic, context)
     rows.append(["300-step trace (those states cycled)", len(long_trace.states),
                  f"{len(synthetic) / 2**20:.2f} MB", f"{elapsed:.3f}", "<= 0.3 s for 300 steps"])
     # a large synthetic log: the same trace repeated, as -continue would print it; the
