@@ -41,7 +41,6 @@ class RunSettings:
     timeout: float | None = None
     out: Path | None = None
     keep: bool = False
-    extra_tlc_args: tuple[str, ...] = ()
 
 
 def counterexample(messages, log_path: Path) -> ErrorTrace | None:
@@ -72,7 +71,7 @@ def run_check(opts: ModelOptions, settings: RunSettings, status: StatusLine | No
     run_dir = new_run_dir(f"{(opts.hypothesis or opts.variant)}-{opts.procs}p{opts.folios}f", settings.out)
     spec.write(run_dir)
     invocation = TlcInvocation(settings.java, settings.jar, spec.module, settings.workers,
-                               settings.heap, settings.timeout, list(settings.extra_tlc_args))
+                               settings.heap, settings.timeout)
     manifest = {
         "options": opts.cli_args(),
         "describe": opts.describe(),

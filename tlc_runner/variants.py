@@ -20,7 +20,6 @@ class Variant:
     description: str
     expected: str
     has_partially_mapped: bool = True
-    has_underused: bool = True
     # kernel facts the shared templates need (see kernel-deferred-split.md)
     unqueue_fn: str = "folio_unqueue_deferred_split"
     bad_page_needs_pm: bool = False  # 6.12-rc1..rc6 weakened free_tail_page_prepare()
@@ -47,7 +46,6 @@ VARIANTS: dict[str, Variant] = {
             "all list writes under split_queue_lock; shrinker only reads its local list unlocked",
             "holds",
             has_partially_mapped=False,
-            has_underused=False,
             unqueue_fn="folio_undo_large_rmappable",
         ),
         Variant(
