@@ -82,20 +82,15 @@ def run_check(opts: ModelOptions, settings: RunSettings, status: StatusLine | No
     write_manifest(run_dir, manifest)
     try:
         result = run_tlc(invocation, run_dir, status)
+        manifest.update(exit_code=result.exit_code, elapsed=round(result.elapsed, 3))
+        if result.exit_code == 150 and spec.facts.get("hypothesis_file"):
+            raise UsageError(sany_location(result.log_path.read_text(), spec.tla,
+                                           Path(spec.facts["hypothesis_file"])))
+        violation, trace = interpret(result.exit_code, result.messages, result.log_path)
     except Interrupted:
         keep_only_raw_log(run_dir)
         raise
-    except TlcFailed:
-        write_manifest(run_dir, {**manifest, "outcome": "failed"})
-        raise
-    manifest.update(exit_code=result.exit_code, elapsed=round(result.elapsed, 3))
-    if result.exit_code == 150 and spec.facts.get("hypothesis_file"):
-        write_manifest(run_dir, {**manifest, "outcome": "failed"})
-        raise UsageError(sany_location(result.log_path.read_text(), spec.tla,
-                                       Path(spec.facts["hypothesis_file"])))
-    try:
-        violation, trace = interpret(result.exit_code, result.messages, result.log_path)
-    except TlcFailed:
+    except (TlcFailed, UsageError):
         write_manifest(run_dir, {**manifest, "outcome": "failed"})
         raise
     stats = stats_from(result.messages)

@@ -36,10 +36,6 @@ class ModelFacts:
         return "L" + shrinker[1:]
 
 
-def _get(mapping, key):
-    return mapping[key] if not hasattr(mapping, "as_dict") else mapping.as_dict()[key]
-
-
 def walk(state: dict, head: str, facts: ModelFacts) -> list[str]:
     """Folios from head's next back to head; '?' ends a walk that does not close."""
     nxt = state["nxt"].as_dict()

@@ -37,6 +37,7 @@ class Event:
     op: str
     effect: str
     obj: str = ""  # the node (or "len") the step reads or writes
+    failed: bool = False  # a CONFIG_DEBUG_LIST check that failed
     changes: list[Change] = field(default_factory=list)
     lists: list[str] = field(default_factory=list)
     broken: list[str] = field(default_factory=list)  # properties first broken here
@@ -181,6 +182,7 @@ def build_timeline(trace: ErrorTrace, facts: ModelFacts) -> Timeline:
             step=after.index, proc=proc, cpu=cpu, fn=_s(evt.get("fn", "")), prim=_s(evt.get("prim", "")),
             op=_s(evt.get("op", "")),
             effect=corruption_report(evt, before.variables) or describe(evt), obj=_s(evt.get("obj", "")),
+            failed=evt.get("op") == "check" and _s(evt.get("val")) == "FALSE",
             changes=_diff(before.variables, after.variables), lists=_shapes(after.variables, facts),
             broken=broken_now, action=after.action,
             freed=[f for f in st_after if st_after[f] == "freed" and st_before[f] != "freed"],

@@ -44,8 +44,6 @@ def _instances(events: list[Event]) -> list[list[int]]:
         else:
             groups.append([i])
             last[ev.proc] = (ev.fn, ev.prim, len(groups) - 1)
-            continue
-        last[ev.proc] = (ev.fn, ev.prim, prev[2])
     return groups
 
 
@@ -81,24 +79,24 @@ def select_rows(timeline: Timeline, full: bool = False) -> list[Row]:
         breaks = [p for e in group for p in e.broken]
         interleaved = first.prim in LIST_PRIMS and _interleaved(events, idx)
         if full:
-            keyed += [(e.step, Row(e.cpu, f"{e.prim}: {e.effect}" if e.prim in LIST_PRIMS else e.effect,
-                                   e.step, e.broken)) for e in group]
+            keyed += [(e.step, _row(e)) for e in group]
         elif first.prim in LIST_PRIMS and not interleaved and not breaks and len(group) > 1:
-            failed = [e for e in group if _failed(e)]
+            failed = [e for e in group if e.failed]
             text = _summary(events, idx) + (" -- " + failed[0].effect if failed else "")
             keyed.append((first.step, Row(first.cpu, text, first.step, [])))
         elif first.prim in LIST_PRIMS and len(group) > 1:
             keyed.append((first.step - 0.5, Row(first.cpu, _summary(events, idx) + ":", first.step, [])))
             keyed += [(e.step, Row(e.cpu, "  " + e.effect, e.step, e.broken)) for e in group
-                      if e.op != "check" or _failed(e) or e.broken]
+                      if e.op != "check" or e.failed or e.broken]
         else:
-            keyed += [(e.step, Row(e.cpu, f"{e.prim}: {e.effect}" if e.prim in LIST_PRIMS else e.effect,
-                                   e.step, e.broken)) for e in group if _kept(e)]
+            keyed += [(e.step, _row(e)) for e in group if _kept(e)]
     return [row for _, row in sorted(keyed, key=lambda item: item[0])]
 
 
-def _failed(event: Event) -> bool:
-    return "corruption" in event.effect or event.effect.endswith("FAILED")
+def _row(event: Event) -> Row:
+    """One step on its own line; a list primitive's step says which primitive it is in."""
+    text = f"{event.prim}: {event.effect}" if event.prim in LIST_PRIMS else event.effect
+    return Row(event.cpu, text, event.step, event.broken)
 
 
 def _kept(event: Event) -> bool:
@@ -110,7 +108,7 @@ def _kept(event: Event) -> bool:
         return True
     if event.prim in ("list_empty", "split_queue_len"):  # a peek that decides, a load later stored
         return True
-    return event.op == "check" and _failed(event)
+    return event.failed
 
 
 def columns(timeline: Timeline, rows: list[Row]) -> list[str]:
