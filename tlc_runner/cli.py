@@ -125,7 +125,7 @@ def _run_settings(jar, workers, heap, timeout) -> RunSettings:
 
 def run_options(function):
     for decorator in reversed([
-        click.option("--jar", default=None, help="TLC jar (else $TLA2TOOLS_JAR, else tlc/)"),
+        click.option("--jar", default=None, help="TLC jar (else $TLA2TOOLS_JAR, else where `tlc install` put it)"),
         click.option("--workers", type=int, default=None, help="TLC worker threads (default: all CPUs)"),
         click.option("--heap", default=DEFAULT_HEAP, show_default=True),
         click.option("--timeout", type=float, default=None, help="seconds per TLC run"),
@@ -184,7 +184,8 @@ def tlc() -> None:
     pass
 
 
-@tlc.command(help=f"Fetch {toolchain.MAVEN_ARTIFACT} with Maven into tlc/ and check its sha256.")
+@tlc.command(help=f"Fetch {toolchain.MAVEN_ARTIFACT} with Maven and check its sha256: into tlc/ "
+                  f"of a clone, or $XDG_DATA_HOME/dsqspec/tlc for an installed dsqspec.")
 def install() -> None:
     jar = toolchain.install_jar()
     banner = toolchain.tlc_banner(toolchain.java_executable(), jar)
