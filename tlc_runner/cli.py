@@ -162,11 +162,14 @@ def check(fmt, full, jar, workers, heap, timeout, keep, quiet, out, **model) -> 
 
 @main.command("render", help="Write the .tla and .cfg for a model into a folder; no TLC.")
 @model_options
-def render_command(out, **model) -> None:
+@click.option("--force", is_flag=True, help="overwrite a .tla/.cfg that dsqspec did not write or that was edited")
+def render_command(out, force, **model) -> None:
+    from .render_out import write_rendered
+
     opts, spec = build_options(**model)
     if out is None:
         raise UsageError("render needs --out FOLDER")
-    tla, cfg = (spec or render(opts)).write(out)
+    tla, cfg = write_rendered(spec or render(opts), out, force)
     click.echo(f"{tla}\n{cfg}")
 
 
