@@ -54,6 +54,10 @@ ESCAPES = [
     # mutating what the renderer hands in (the builder's lists, the settings)
     '{{ R.actions.append(1) }}',
     '{{ opts.settings.update({"careful_init": True}) }}',
+    # a short line that builds a value far too big for any spec
+    '{{ ("x" * 2000000) | length }}',
+    '{{ [0] * 10 ** 7 }}',
+    '{{ (2 ** 100000) % 7 }}',
 ]
 
 

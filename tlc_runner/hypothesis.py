@@ -243,6 +243,8 @@ def render_hypothesis(hyp: Hypothesis, opts: ModelOptions) -> RenderedSpec:
         spec = render(opts, hyp.source_for_render(), {"base": base})
     except SecurityError as err:
         raise UsageError(f"{_where(err, hyp.path)}: not allowed in a hypothesis: {err}") from None
+    except (MemoryError, ArithmeticError) as err:
+        raise UsageError(f"{_where(err, hyp.path)}: Jinja: {type(err).__name__}: {err}") from None
     except RecursionError as err:
         raise UsageError(f"{_where(err, hyp.path)}: Jinja: a macro or block calls itself "
                          f"without end") from None

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .errors import UsageError
 from .locations import specs_dir, template_cache_dir
@@ -110,10 +110,34 @@ class ModelLoader(jinja2.BaseLoader):
                           f"import or include only those)") from None
 
 
+class ModelSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, plus bounds on the two operators that turn a short line
+    into a value too big to build (`"x" * 10**12`, `9 ** 9 ** 9`)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+    MAX_ITEMS = 1_000_000
+    MAX_BITS = 1 << 16
+
+    def call_binop(self, context, operator: str, left, right):
+        if operator == "**" and _is_int(left) and _is_int(right) and abs(left) > 1 \
+                and right * left.bit_length() > self.MAX_BITS:
+            raise SecurityError(f"{left} ** {right} is too large to compute")
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and _is_int(count) \
+                        and len(seq) * count > self.MAX_ITEMS:
+                    raise SecurityError(f"repeating a {type(seq).__name__} {count} times is too large")
+        return super().call_binop(context, operator, left, right)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def environment(hypothesis: HypothesisSource | None = None) -> jinja2.Environment:
     """A sandbox: templates (a shared hypothesis above all) reach no Python internals,
     mutate no container they are given, and read no file but the bundled templates."""
-    return ImmutableSandboxedEnvironment(
+    return ModelSandbox(
         loader=ModelLoader(hypothesis),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
