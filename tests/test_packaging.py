@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,7 @@ class Installed:
         self.venv = root / "venv"
         self.work = root / "work"  # the user's current folder: not the clone
         self.data = root / "data"
+        self.wheel: Path | None = None
         env = {k: v for k, v in os.environ.items()
                if k not in ("PYTHONPATH", "TLA2TOOLS_JAR", "DSQSPEC_RUNS", "VIRTUAL_ENV")}
         self.env = {**env, "XDG_DATA_HOME": str(self.data), "XDG_CACHE_HOME": str(root / "cache")}
@@ -67,6 +69,7 @@ def installed(tmp_path_factory) -> Installed:
     step(subprocess.run([sys.executable, "-m", "venv", str(root / "venv")], capture_output=True, text=True,
                         timeout=300), "python -m venv")
     box = Installed(root)
+    box.wheel = wheel
     box.work.mkdir()
     step(box.run("python", "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel), timeout=600),
          "pip install of the wheel")
@@ -77,6 +80,15 @@ def test_the_installed_package_is_the_wheel_not_the_clone(installed):
     proc = step(installed.run("python", "-c", "import tlc_runner.cli as m; print(m.__file__)"), "import")
     where = Path(proc.stdout.strip())
     assert installed.venv in where.parents and ROOT not in where.parents
+
+
+def test_the_wheel_carries_every_bundled_template(installed):
+    """A template folder added to specs/ but not to pyproject's packages would be left out."""
+    in_clone = {str(p.relative_to(ROOT / "specs")) for p in (ROOT / "specs").rglob("*.j2")}
+    with zipfile.ZipFile(installed.wheel) as wheel:
+        in_wheel = {n.removeprefix("tlc_runner/specs/") for n in wheel.namelist()
+                    if n.startswith("tlc_runner/specs/") and n.endswith(".j2")}
+    assert in_clone and in_wheel == in_clone
 
 
 def test_installed_dsqspec_fetches_tlc_into_the_user_data_dir_and_checks(installed):
