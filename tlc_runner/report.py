@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .check import counterexample
+from .check import CheckResult, counterexample
 from .errors import UsageError
 from .model_state import ModelFacts
 from .outcome import tlc_version
 from .output.itf import render_itf
 from .output.json_out import render_json
-from .output.markdown import render_markdown
+from .output.markdown import render_markdown, render_no_violation_markdown
+from .output.summary import no_violation
 from .output.text import render_text
 from .run_dirs import RAW_LOG, read_manifest
 from .timeline import build_timeline
@@ -51,3 +52,17 @@ def render_trace(trace: ErrorTrace, context: dict, fmt: str, full: bool = False)
     if fmt == "markdown":
         return render_markdown(timeline, context, full)
     return render_text(timeline, context, full)
+
+
+def no_violation_report(result: CheckResult, fmt: str) -> str:
+    """A clean pass: the model, the properties TLC checked and its state counts.
+    Markdown is the reply to paste; every other format gets the plain lines."""
+    opts, stats = result.opts, result.stats
+    title, checked = no_violation(opts.hypothesis or opts.variant, opts.procs, opts.shrinkers,
+                                  opts.folios, opts.properties, stats.distinct, stats.generated,
+                                  stats.depth, result.elapsed, result.tlc_version)
+    if fmt == "markdown":
+        return render_no_violation_markdown(title, checked, ["dsqspec", "check", *opts.cli_args()])
+    return (f"no violation: {opts.describe()}; {stats.distinct:,} distinct states, "
+            f"{stats.generated:,} generated, depth {stats.depth}, {result.elapsed:.1f}s "
+            f"[{result.tlc_version}]\nproperties checked: {', '.join(opts.properties)}\n")

@@ -31,3 +31,16 @@ def reproduce(context: dict, width: int | None = None) -> str:
         else:
             line = f"{line} {word}" if line else word
     return "\n".join(lines + [line])
+
+
+def no_violation(label: str, procs: int, shrinkers: int, folios: int, properties: tuple[str, ...],
+                 distinct: int, generated: int, depth: int | None, elapsed: float,
+                 version: str | None) -> tuple[str, str]:
+    """(headline, what was checked): the two sentences every clean verdict says."""
+    title = (f"dsqspec: {label}, {procs} CPUs ({shrinkers} shrinker), {folios} folios: "
+             f"no violation [{version or 'TLC'}]")
+    names = list(properties)
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    checked = (f"TLC checked {listed} in every reachable state: {distinct:,} distinct states "
+               f"({generated:,} generated), depth {depth}, in {elapsed:.1f}s.")
+    return title, checked
