@@ -90,3 +90,30 @@ def test_docs_show_the_safe_prev_markdown_exactly_as_printed():
     printed = render_trace(load("safe-prev-2x3"), fixture_context("safe-prev-2x3"), "markdown")
     doc = (DOCS / "example-safe-prev.md").read_text()
     assert printed in doc, "regenerate docs/example-safe-prev.md (see its header)"
+
+
+def _fields(value, parent: str = "") -> dict[str, set[str]]:
+    """Every field of a JSON document: its name -> the ways the doc may spell it
+    (`obj`, `violation.kind`, `changes[].what`).  The keys of `cpus` are data (CPU names)."""
+    found: dict[str, set[str]] = {}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.setdefault(key, set()).update({key, f"{parent}.{key}", f"{parent}[].{key}"})
+            if key != "cpus":
+                for name, spellings in _fields(item, key).items():
+                    found.setdefault(name, set()).update(spellings)
+    elif isinstance(value, list):
+        for item in value:
+            for name, spellings in _fields(item, parent).items():
+                found.setdefault(name, set()).update(spellings)
+    return found
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_json_field_emitted_is_documented(name):
+    data = json.loads(render_trace(load(name), fixture_context(name), "json"))
+    doc = (DOCS / "trace-json.md").read_text()
+    fields = _fields(data)
+    missing = sorted(n for n, spellings in fields.items() if not any(f"`{s}`" in doc for s in spellings))
+    assert not missing, f"fields emitted but not in docs/trace-json.md: {missing}"
+    assert {"obj", "failed", "reason", "what"} <= set(fields)
