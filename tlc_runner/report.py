@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .check import CheckResult, counterexample
@@ -19,10 +20,22 @@ from .tool_frames import parse_frames
 from .trace_parse import ErrorTrace
 
 
+def _spec_text(run_dir: Path, module: str | None) -> str | None:
+    """The rendered spec the run checked, kept next to its log (ITF reads its variables)."""
+    if not isinstance(module, str) or not re.fullmatch(r"[A-Za-z0-9_]+", module):
+        return None  # a module name is an identifier: never a path out of the run folder
+    path = run_dir / f"{module}.tla"
+    try:
+        return path.read_text() if path.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def report_context(run_dir: Path, version: str | None) -> dict:
     manifest = read_manifest(run_dir)
     model = manifest.get("model", {})
     return {
+        "spec_tla": _spec_text(run_dir, manifest.get("module")),
         "label": model.get("hypothesis") or model.get("variant"),
         "procs": model.get("procs"),
         "command": model.get("command", ["dsqspec", "check", *manifest.get("options", [])]),
@@ -45,6 +58,9 @@ def trace_from_run_dir(run_dir: Path) -> tuple[ErrorTrace, str | None]:
 
 def render_trace(trace: ErrorTrace, context: dict, fmt: str, full: bool = False) -> str:
     if fmt == "itf":
+        if not context.get("spec_tla"):
+            raise UsageError(f"ITF needs the run's rendered spec ({context.get('module')}.tla) to tell "
+                             "functions from records, and the run folder has none")
         return render_itf(trace, context)
     timeline = build_timeline(trace, ModelFacts.from_dict(context["facts"]))
     if fmt == "json":
