@@ -42,6 +42,8 @@ def encode(value: Value, function: bool = False):
     if isinstance(value, int):
         return value if abs(value) < 2**53 else {"#bigint": str(value)}
     if isinstance(value, TlaSeq):
+        if function:  # a function with domain 1..n prints as a sequence
+            return {"#map": [[i, encode(v)] for i, v in enumerate(value.items, 1)]}
         return [encode(v) for v in value.items]
     if isinstance(value, TlaRecord):
         if function:
@@ -89,6 +91,8 @@ def infer(value: Value, function: bool = False):
     if isinstance(value, int):
         return ("Int",)
     if isinstance(value, TlaSeq):
+        if function:
+            return ("fun", ("Int",), _all(infer(v) for v in value.items))
         return ("Seq", _all(infer(v) for v in value.items))
     if isinstance(value, (TlaSet, TlaInterval)):
         items = value.items if isinstance(value, TlaSet) else (value.low,)
