@@ -7,6 +7,7 @@ the clean verdict is a real TLC run of a small model that holds.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -137,3 +138,20 @@ def test_clean_verdict_lists_the_properties_and_state_counts(runs_dir, jar):
     assert "TypeOK, ListIntegrity, NoUseAfterFree, LenAccurate and RefcountSane" in flat
     assert all(len(line) <= WIDTH for line in reply.stdout.splitlines())
     assert "dsqspec check --variant fixed" in reply.stdout and "<" not in prose(reply.stdout)
+
+
+FINDINGS = {
+    "F-1": ["--variant", "v6.11", "--procs", "2", "--folios", "2", "--actors", "free",
+            "--property", "NoUseAfterFree"],
+    "F-2": ["--variant", "fixed", "--procs", "2", "--folios", "2", "--actors", "unmap",
+            "--property", "ListIntegrity"],
+}
+
+
+@pytest.mark.parametrize("finding", sorted(FINDINGS))
+def test_findings_quote_the_reply_exactly_as_printed(finding, runs_dir, jar):
+    """docs/findings.md says its traces are dsqspec's output, unedited: hold it to that."""
+    proc = dsqspec("check", *FINDINGS[finding], "--format", "markdown", "--quiet", "--workers", "1")
+    assert proc.returncode == 1, proc.stderr
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "findings.md").read_text()
+    assert proc.stdout in doc, f"re-render {finding} into docs/findings.md"

@@ -79,13 +79,16 @@ def diagram(timeline: Timeline, full: bool = False) -> list[str]:
 
 
 def _legend(timeline: Timeline) -> str:
+    """Who runs where and what the node names mean, in words (no `L<n>` pattern)."""
     facts = timeline.facts
-    runs = [f"{cpu} runs " + what.replace("deferred_split_scan", "`deferred_split_scan()`")
-            .replace(" owner", "'s owner paths")
-            for cpu, what in sorted(timeline.cpus.items())]
-    text = f"{'; '.join(runs)}. Folios {', '.join(facts.folios)}; Q is `ds_queue->split_queue`"
+    runs = [f"{cpu} " + what.replace("deferred_split_scan", "`deferred_split_scan()`")
+            .replace(" owner", "'s owner paths") for cpu, what in sorted(timeline.cpus.items())]
+    if runs:
+        runs[0] = runs[0].replace(" ", " runs ", 1)  # "CPU0 runs A, CPU1 B"
+    text = ", ".join(runs) + f". Folios {', '.join(facts.folios)}; Q is `ds_queue->split_queue`"
     if facts.local_list:
-        heads = [f"{facts.local_head(s)} the on-stack list of shrinker {s}" for s in facts.shrinkers]
+        heads = [f"{facts.local_head(s)} is CPU{i}'s on-stack `LIST_HEAD(list)`"
+                 for i, s in enumerate(facts.shrinkers)]
         text += "; " + ", ".join(heads)
     return text + "."
 
