@@ -155,3 +155,19 @@ def test_findings_quote_the_reply_exactly_as_printed(finding, runs_dir, jar):
     assert proc.returncode == 1, proc.stderr
     doc = (Path(__file__).resolve().parent.parent / "docs" / "findings.md").read_text()
     assert proc.stdout in doc, f"re-render {finding} into docs/findings.md"
+
+
+@pytest.mark.parametrize("name", ["underused-2x2", "safe-prev-2x3"])
+def test_the_lockless_peek_and_the_locked_recheck_name_their_own_functions(name):
+    """The owner's free path tests list_empty() twice: first in the inline wrapper without
+    the lock, then under split_queue_lock in the __ function it calls."""
+    lines = diagram(markdown(name))
+    owner = cells(lines, 2)[1]
+    under = []
+    header = None
+    for line in owner:
+        if not line.startswith(" "):
+            header = line
+        elif line.strip().startswith("list_empty("):
+            under.append(header)
+    assert len(under) == 2 and under[1] == "__" + under[0], under

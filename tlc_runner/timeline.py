@@ -19,6 +19,7 @@ from .trace_parse import ErrorTrace, TlaRecord, TraceState, format_value
 FIELD_NAMES = {"nxt": "next", "prv": "prev", "next+prev": "next, prev"}
 IDLE_OWNER = {"o_start", "o_unmapped", "o_done"}
 TRACKED = ("ref", "st", "pm")
+UNQUEUE_WRAPPERS = {"folio_unqueue_deferred_split", "folio_undo_large_rmappable"}  # v6.12, v6.11
 PROPERTY_FAULTS = {"ListIntegrity": LIST_FAULTS, "NoUseAfterFree": UAF_FAULTS, "RefcountSane": REFCOUNT_FAULTS}
 
 
@@ -148,6 +149,16 @@ def break_reason(broken: list[str], evt: dict, before: dict, after: dict, facts:
     return "; ".join(dict.fromkeys(reasons))
 
 
+def kernel_function(evt: dict, before: dict) -> str:
+    """The function a step runs in.  The spec names the whole unqueue after its inline
+    wrapper; in the kernel only the lockless list_empty() peek is in the wrapper
+    (mm/internal.h), and the locked part is the out-of-line __ function."""
+    fn = _s(evt.get("fn", ""))
+    if fn in UNQUEUE_WRAPPERS and not (evt.get("prim") == "list_empty" and _s(before["lock"]) != _s(evt.get("p"))):
+        return "__" + fn
+    return fn
+
+
 def _diff(before: dict, after: dict) -> list[Change]:
     changes: list[Change] = []
     for name in ("nxt", "prv"):
@@ -201,7 +212,8 @@ def build_timeline(trace: ErrorTrace, facts: ModelFacts) -> Timeline:
             first_break, first_props = after.index, broken_now
         st_before, st_after = before.variables["st"].as_dict(), after.variables["st"].as_dict()
         events.append(Event(
-            step=after.index, proc=proc, cpu=cpu, fn=_s(evt.get("fn", "")), prim=_s(evt.get("prim", "")),
+            step=after.index, proc=proc, cpu=cpu, fn=kernel_function(evt, before.variables),
+            prim=_s(evt.get("prim", "")),
             op=_s(evt.get("op", "")),
             effect=report or describe(evt), obj=_s(evt.get("obj", "")),
             failed=evt.get("op") == "check" and _s(evt.get("val")) == "FALSE",
