@@ -32,6 +32,7 @@ def _wrap(text: str, width: int, indent: int = 0, more: int = 2) -> list[str]:
 
 
 def cell_width(ncols: int) -> int:
+    """A CPU column's width: 35 for two CPUs, 22 for three, 16 for four (all within WIDTH)."""
     return max(16, (WIDTH - GAP * (ncols - 1)) // max(1, ncols))
 
 
@@ -44,6 +45,7 @@ def _marker(row: Row) -> str:
 
 
 def _cell_lines(row: Row, width: int) -> list[str]:
+    """A step's lines in its column, indented under its function, then the `<==` marker."""
     text = row.text.strip()
     indent = 2 + (len(row.text) - len(row.text.lstrip()))
     lines = _wrap(text, width, indent)
@@ -53,6 +55,7 @@ def _cell_lines(row: Row, width: int) -> list[str]:
 
 
 def diagram(timeline: Timeline, full: bool = False) -> list[str]:
+    """The fenced race diagram: CPU columns, a `function():` line when a CPU's function changes."""
     rows = select_rows(timeline, full)
     cpus = columns(timeline, rows)
     width = cell_width(len(cpus))
