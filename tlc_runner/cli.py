@@ -28,7 +28,7 @@ from .model_options import ACTORS, GRANULARITIES, PROPERTIES, ModelOptions
 from .output import FORMATS
 from .hypothesis import load_hypothesis, render_hypothesis
 from .render import RenderedSpec, render
-from .report import render_trace, report_context, trace_from_run_dir
+from .report import no_violation_report, render_trace, report_context, trace_from_run_dir
 from .tlc_process import DEFAULT_HEAP, default_workers, status_for
 from .variants import VARIANTS
 
@@ -146,10 +146,7 @@ def check(fmt, full, jar, workers, heap, timeout, keep, quiet, out, **model) -> 
     settings = replace(_run_settings(jar, workers, heap, timeout), out=out, keep=keep)
     result = run_check(opts, settings, status_for(sys.stderr, quiet, opts.describe()), spec=spec)
     if not result.violation:
-        stats = result.stats
-        click.echo(f"no violation: {opts.describe()}; {stats.distinct:,} distinct states, "
-                   f"{stats.generated:,} generated, depth {stats.depth}, {result.elapsed:.1f}s "
-                   f"[{result.tlc_version}]")
+        click.echo(no_violation_report(result, fmt), nl=False)
         if result.kept:
             click.echo(f"run kept in {result.run_dir}", err=True)
         sys.exit(EXIT_OK)

@@ -3,7 +3,7 @@
 Each event says which CPU ran which kernel function, the memory effect of the
 step (`list_del_init(F3): store F1->next = L1`), the refcount, flag and lock
 changes, the shape of the queue and of every on-stack list after it, and
-whether it is the step that first broke a property.  CPUs: shrinkers are
+whether it is the step that first broke a property, and why (the fault).  CPUs: shrinkers are
 CPU0..; an owner path takes the lowest free third-party CPU when it starts
 and gives it back when it ends (the model bounds how many run at once).
 """
@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .model_state import ModelFacts, list_heads, list_shape, violated
+from .fault_reason import fault_text, list_add_report, quiet_point_text
+from .model_state import LIST_FAULTS, REFCOUNT_FAULTS, UAF_FAULTS, ModelFacts, list_heads, list_shape, violated
 from .trace_parse import ErrorTrace, TlaRecord, TraceState, format_value
 
 FIELD_NAMES = {"nxt": "next", "prv": "prev", "next+prev": "next, prev"}
 IDLE_OWNER = {"o_start", "o_unmapped", "o_done"}
 TRACKED = ("ref", "st", "pm")
+UNQUEUE_WRAPPERS = {"folio_unqueue_deferred_split", "folio_undo_large_rmappable"}  # v6.12, v6.11
+PROPERTY_FAULTS = {"ListIntegrity": LIST_FAULTS, "NoUseAfterFree": UAF_FAULTS, "RefcountSane": REFCOUNT_FAULTS}
 
 
 @dataclass
@@ -41,6 +44,7 @@ class Event:
     changes: list[Change] = field(default_factory=list)
     lists: list[str] = field(default_factory=list)
     broken: list[str] = field(default_factory=list)  # properties first broken here
+    reason: str = ""  # why this step broke them: the fault, the DEBUG_LIST message, the bad link
     freed: list[str] = field(default_factory=list)
     action: str = ""
 
@@ -101,23 +105,22 @@ def describe(evt: dict) -> str:
         return f"folio_put({obj}): ref -> {val}"
     if op == "try_get":
         return f"folio_try_get({obj}): " + ("fails, ref 0" if val == "0" else f"ref {val} -> {int(val) + 1}")
-    who = {"split_huge_page_to_list_to_order": "split: ", "__split_huge_page": "split: ",
-           "__folio_migrate_mapping": "migrate: "}.get(_s(evt["fn"]), "")
     if op == "freeze":
-        return f"{who}folio_ref_freeze({obj}, {val})"
+        return f"folio_ref_freeze({obj}, {val})"
     if op == "unfreeze":
-        return f"{who}folio_ref_unfreeze({obj}, {val})"
-    if op == "free":
-        return f"free {obj} (bad_page check: {obj}->next = {val})"
+        return f"folio_ref_unfreeze({obj}, {val})"
+    if op == "free":  # free_tail_page_prepare(): bad_page() unless the list_head is empty
+        return f"{obj}->next = {obj}: {obj} freed" if val == obj else f"{obj}->next = {val}: bad_page(), freed"
     if prim.startswith("swap("):
-        return f"swap(folio, prev): prev = {obj}, folio = {val}"
+        return f"swap(folio, prev): prev = {obj}, folio = {'NULL' if val == '-' else val}"
     if op == "primitive":
         return f"{prim}({obj}{', ' + val if val not in ('-', '') else ''})"
     return f"{prim} {obj}"
 
 
-def corruption_report(evt: dict, before: dict) -> str | None:
-    """The message lib/list_debug.c prints for a failed check, from the state it saw."""
+def corruption_report(evt: dict, before: dict, load: dict | None = None) -> str | None:
+    """The message lib/list_debug.c prints for a failed check, from the state it saw
+    (`load`: the proc's last load, the neighbour a list_add checks against)."""
     if evt["op"] != "check" or _s(evt["val"]) != "FALSE":
         return None
     nxt, prv = before["nxt"].as_dict(), before["prv"].as_dict()
@@ -127,7 +130,33 @@ def corruption_report(evt: dict, before: dict) -> str | None:
         if nxt[p] != entry:
             return f"list_del corruption. prev->next should be {entry}, but was {nxt[p]}. (prev={p})"
         return f"list_del corruption. next->prev should be {entry}, but was {prv[n]}. (next={n})"
-    return f"list_add corruption while adding {entry}"
+    return list_add_report(entry, load, before)
+
+
+def break_reason(broken: list[str], evt: dict, before: dict, after: dict, facts: ModelFacts,
+                 report: str | None) -> str:
+    """Why this step broke each property in `broken`: its new faults, else the bad state."""
+    added = sorted({str(f).strip('"') for f in after["faults"].items}
+                   - {str(f).strip('"') for f in before["faults"].items})
+    reasons: list[str] = []
+    for prop in broken:
+        mine = [f for f in added if f in PROPERTY_FAULTS.get(prop, set())]
+        if mine:
+            reasons += [report if report and f in LIST_FAULTS else fault_text(f, evt, before, after)
+                        for f in mine]
+        else:
+            reasons.append(quiet_point_text(prop, after, facts))
+    return "; ".join(dict.fromkeys(reasons))
+
+
+def kernel_function(evt: dict, before: dict) -> str:
+    """The function a step runs in.  The spec names the whole unqueue after its inline
+    wrapper; in the kernel only the lockless list_empty() peek is in the wrapper
+    (mm/internal.h), and the locked part is the out-of-line __ function."""
+    fn = _s(evt.get("fn", ""))
+    if fn in UNQUEUE_WRAPPERS and not (evt.get("prim") == "list_empty" and _s(before["lock"]) != _s(evt.get("p"))):
+        return "__" + fn
+    return fn
 
 
 def _diff(before: dict, after: dict) -> list[Change]:
@@ -166,9 +195,13 @@ def build_timeline(trace: ErrorTrace, facts: ModelFacts) -> Timeline:
     events: list[Event] = []
     already_broken = set(violated(states[0].variables, facts))
     first_break, first_props = None, []
+    last_load: dict[str, dict] = {}
     for before, after in zip(states, states[1:]):
         evt = _as_dict(after.variables["evt"])
         proc = _s(evt.get("p", "-"))
+        report = corruption_report(evt, before.variables, last_load.get(proc))
+        if evt.get("op") == "load":
+            last_load[proc] = evt
         cpu = _assign_cpu(proc, cpu_of, busy, third_party, cpus)
         pc_after = _s(after.variables["pc"].as_dict().get(proc, ""))
         if proc not in facts.shrinkers and pc_after in IDLE_OWNER:
@@ -179,12 +212,15 @@ def build_timeline(trace: ErrorTrace, facts: ModelFacts) -> Timeline:
             first_break, first_props = after.index, broken_now
         st_before, st_after = before.variables["st"].as_dict(), after.variables["st"].as_dict()
         events.append(Event(
-            step=after.index, proc=proc, cpu=cpu, fn=_s(evt.get("fn", "")), prim=_s(evt.get("prim", "")),
+            step=after.index, proc=proc, cpu=cpu, fn=kernel_function(evt, before.variables),
+            prim=_s(evt.get("prim", "")),
             op=_s(evt.get("op", "")),
-            effect=corruption_report(evt, before.variables) or describe(evt), obj=_s(evt.get("obj", "")),
+            effect=report or describe(evt), obj=_s(evt.get("obj", "")),
             failed=evt.get("op") == "check" and _s(evt.get("val")) == "FALSE",
             changes=_diff(before.variables, after.variables), lists=_shapes(after.variables, facts),
             broken=broken_now, action=after.action,
+            reason=break_reason(broken_now, evt, before.variables, after.variables, facts, report)
+            if broken_now else "",
             freed=[f for f in st_after if st_after[f] == "freed" and st_before[f] != "freed"],
         ))
     return Timeline(facts, trace.violation.kind, trace.violation.name, events,

@@ -30,6 +30,8 @@ class Row:
     text: str
     step: int
     breaks: list[str]
+    fn: str = ""  # the kernel function the step runs in
+    reason: str = ""  # why the step broke `breaks` (the fault)
 
 
 def _instances(events: list[Event]) -> list[list[int]]:
@@ -83,10 +85,10 @@ def select_rows(timeline: Timeline, full: bool = False) -> list[Row]:
         elif first.prim in LIST_PRIMS and not interleaved and not breaks and len(group) > 1:
             failed = [e for e in group if e.failed]
             text = _summary(events, idx) + (" -- " + failed[0].effect if failed else "")
-            keyed.append((first.step, Row(first.cpu, text, first.step, [])))
+            keyed.append((first.step, Row(first.cpu, text, first.step, [], first.fn)))
         elif first.prim in LIST_PRIMS and len(group) > 1:
-            keyed.append((first.step - 0.5, Row(first.cpu, _summary(events, idx) + ":", first.step, [])))
-            keyed += [(e.step, Row(e.cpu, "  " + e.effect, e.step, e.broken)) for e in group
+            keyed.append((first.step - 0.5, Row(first.cpu, _summary(events, idx) + ":", first.step, [], first.fn)))
+            keyed += [(e.step, Row(e.cpu, "  " + e.effect, e.step, e.broken, e.fn, e.reason)) for e in group
                       if e.op != "check" or e.failed or e.broken]
         else:
             keyed += [(e.step, _row(e)) for e in group if _kept(e)]
@@ -95,8 +97,11 @@ def select_rows(timeline: Timeline, full: bool = False) -> list[Row]:
 
 def _row(event: Event) -> Row:
     """One step on its own line; a list primitive's step says which primitive it is in."""
-    text = f"{event.prim}: {event.effect}" if event.prim in LIST_PRIMS else event.effect
-    return Row(event.cpu, text, event.step, event.broken)
+    if event.prim in LIST_PRIMS:
+        text = f"{event.prim}({event.obj}): {event.effect}" if event.op == "check" else f"{event.prim}: {event.effect}"
+    else:
+        text = event.effect
+    return Row(event.cpu, text, event.step, event.broken, event.fn, event.reason)
 
 
 def _kept(event: Event) -> bool:
