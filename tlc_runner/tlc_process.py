@@ -209,7 +209,10 @@ def run_tlc(invocation: TlcInvocation, run_dir: Path, status: StatusLine | None 
 
     Call from the main thread: TLC is killed by the kernel when the thread that
     started it exits."""
-    (run_dir / "tmp").mkdir(exist_ok=True)
+    try:
+        (run_dir / "tmp").mkdir(exist_ok=True)
+    except OSError as err:
+        raise TlcFailed(f"cannot create {run_dir / 'tmp'}: {err.strerror or err}; TLC not started") from err
     command = invocation.command(run_dir)
     log_path = run_dir / RAW_LOG
     reader = FrameReader()

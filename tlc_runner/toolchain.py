@@ -59,7 +59,10 @@ def verified_jar(explicit: str | None = None) -> Path:
         raise EnvironmentProblem(
             f"TLC jar not found at {where.path} (from {where.source}); run: {INSTALL_HINT}"
         )
-    actual = sha256_of(where.path)
+    try:
+        actual = sha256_of(where.path)
+    except OSError as err:
+        raise EnvironmentProblem(f"cannot read TLC jar {where.path}: {err.strerror or err}") from err
     if actual != JAR_SHA256:
         raise EnvironmentProblem(
             f"TLC jar {where.path} has sha256 {actual[:16]}..., expected the pinned "
@@ -121,7 +124,8 @@ def tlc_banner(java: str, jar: Path) -> str:
         try:
             done = subprocess.run(
                 [java, f"-Djava.io.tmpdir={tmp}", "-cp", str(jar), "tlc2.TLC", "-h"],
-                capture_output=True, text=True, timeout=60, cwd=tmp,
+                capture_output=True, text=True, errors="replace", timeout=60, cwd=tmp,
+                stdin=subprocess.DEVNULL,
             )
         except (OSError, subprocess.TimeoutExpired) as err:
             raise EnvironmentProblem(f"cannot start TLC from {jar}: {err}") from err
@@ -147,7 +151,8 @@ def install_jar(target_dir: Path = TLC_DIR) -> Path:
         "-Dmdep.overWriteReleases=true",
     ]
     with tempfile.TemporaryDirectory(prefix="dsqspec-mvn-") as tmp:
-        done = subprocess.run(command, capture_output=True, text=True, cwd=tmp)
+        done = subprocess.run(command, capture_output=True, text=True, errors="replace", cwd=tmp,
+                              stdin=subprocess.DEVNULL)
     if done.returncode != 0 or not target.is_file():
         last = (done.stdout + done.stderr).strip().splitlines()[-1:] or ["no output"]
         raise EnvironmentProblem(f"mvn dependency:copy {MAVEN_ARTIFACT} failed: {last[0]}")
