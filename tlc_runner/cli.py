@@ -240,6 +240,14 @@ def doctor(jar) -> None:
             click.echo(f"tlc       {banner}{'' if ok else '  (expected ' + toolchain.TLC_VERSION + ')'}")
             if not ok:
                 problems.append(f"wrong TLC version; run: {toolchain.INSTALL_HINT}")
+            import tempfile
+
+            from .launcher import launcher_classpath
+
+            with tempfile.TemporaryDirectory(prefix="dsqspec-doctor-") as tmp:
+                where = launcher_classpath(java, verified, Path(tmp))
+                click.echo("launcher  " + ("compiles, but its cache is not writable: each run compiles it"
+                                           if where == Path(tmp) else f"{where} (TLC without an RMI listener)"))
     except DsqspecError as err:
         problems.append(str(err))
         click.echo(f"sha256    PROBLEM: {err}")
