@@ -64,7 +64,10 @@ def launcher_classpath(java: str, jar: Path, fallback: Path) -> Path:
 
     Concurrent first runs each compile into a private folder and rename it into
     place; the loser of the race uses the winner's identical classes."""
-    digest = hashlib.sha256(LAUNCHER_SOURCE.read_bytes()).hexdigest()[:16]
+    try:
+        digest = hashlib.sha256(LAUNCHER_SOURCE.read_bytes()).hexdigest()[:16]
+    except OSError as err:
+        raise EnvironmentProblem(f"dsqspec is installed without {LAUNCHER_SOURCE}; reinstall it") from err
     cached = _cache_root() / digest
     if (cached / f"{LAUNCHER_CLASS}.class").is_file():
         return cached
