@@ -224,7 +224,8 @@ def run_tlc(invocation: TlcInvocation, run_dir: Path, status: StatusLine | None 
         log.close()
         raise TlcFailed(f"{log.failure()}; TLC not started")
     started = time.monotonic()
-    process = None
+    process: subprocess.Popen | None = None
+    pump: Pump | None = None
     try:
         process = _start(command, run_dir, env)
         pump = Pump(process.stdout, log, reader, status)
@@ -259,6 +260,8 @@ def run_tlc(invocation: TlcInvocation, run_dir: Path, status: StatusLine | None 
             status.clear()
         if process is not None and process.poll() is None:
             _kill_group(process)  # any other way out of here must not leave TLC running
+        if process is not None and pump is not None and not pump.thread.is_alive():
+            process.stdout.close()
         log.close()
     if log.error is not None:
         raise TlcFailed(f"{log.failure()}; TLC's verdict is not trusted without its log")
