@@ -32,7 +32,7 @@ def peak_rss_of_java_under(folder: Path, stop: threading.Event, result: list[int
                 continue
             try:
                 cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-                if "tlc2.TLC" in cmd and str(folder) in cmd:
+                if ("tlc2.TLC" in cmd or "DsqspecTLC" in cmd) and str(folder) in cmd:
                     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                         if line.startswith("VmHWM:"):
                             peak = max(peak, int(line.split()[1]))

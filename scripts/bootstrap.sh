@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)  # a JDK: dsqspec compiles its TLC launcher
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

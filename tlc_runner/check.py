@@ -9,13 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Interrupted, TlcFailed, UsageError
+from .errors import DsqspecError, Interrupted, TlcFailed, UsageError
 from .hypothesis import sany_location
+from .launcher import launcher_classpath
 from .model_options import ModelOptions
 from .outcome import VIOLATION_EXITS, Stats, failure_summary, stats_from, succeeded, tlc_version
 from .render import RenderedSpec, render
 from .run_dirs import keep_only_raw_log, new_run_dir, remove_run, write_manifest
 from .tlc_process import StatusLine, TlcInvocation, run_tlc
+from .tool_frames import VERSION, Message
 from .trace_parse import ErrorTrace, TraceParseError, trace_from_messages
 
 
@@ -51,8 +53,25 @@ def counterexample(messages, log_path: Path) -> ErrorTrace | None:
         raise TlcFailed(f"cannot parse TLC's counterexample ({err}); raw output kept in {log_path}") from err
 
 
+_JVM_BOILERPLATE = ("Error: Could not create the Java Virtual Machine.",
+                    "Error: A fatal exception has occurred. Program will exit.")
+
+
+def jvm_start_failure(messages: list[Message]) -> str | None:
+    """The JVM's own reason when it died before TLC printed its banner, e.g.
+    "Invalid maximum heap size: -Xmx1k"; None once TLC was running."""
+    if any(m.code == VERSION for m in messages):
+        return None
+    lines = [line.strip() for m in messages if m.code is None for line in m.body.splitlines()]
+    reason = [line for line in lines if line and line not in _JVM_BOILERPLATE]
+    return ": ".join(reason[:2])[:240] if reason else "it printed nothing"
+
+
 def interpret(exit_code: int, messages, log_path: Path) -> tuple[bool, ErrorTrace | None]:
     """(violation found?, its trace) from a finished run; raises TlcFailed otherwise."""
+    jvm = jvm_start_failure(messages) if exit_code != 0 else None
+    if jvm is not None:
+        raise TlcFailed(f"Java could not start TLC (exit {exit_code}): {jvm}; raw output kept in {log_path}")
     if exit_code == 0 and succeeded(messages):
         return False, None
     if exit_code in VIOLATION_EXITS:
@@ -69,36 +88,52 @@ def run_check(opts: ModelOptions, settings: RunSettings, status: StatusLine | No
               spec: RenderedSpec | None = None) -> CheckResult:
     spec = spec or render(opts)
     run_dir = new_run_dir(f"{(opts.hypothesis or opts.variant)}-{opts.procs}p{opts.folios}f", settings.out)
-    spec.write(run_dir)
-    invocation = TlcInvocation(settings.java, settings.jar, spec.module, settings.workers,
-                               settings.heap, settings.timeout)
-    manifest = {
-        "options": opts.cli_args(),
-        "describe": opts.describe(),
-        "module": spec.module,
-        "model": spec.facts,
-        "command": invocation.command(run_dir),
-    }
-    write_manifest(run_dir, manifest)
+    try:
+        spec.write(run_dir)
+        invocation = TlcInvocation(settings.java, settings.jar, spec.module, settings.workers,
+                                   settings.heap, settings.timeout,
+                                   launcher=launcher_classpath(settings.java, settings.jar, run_dir / "launcher"))
+        manifest = {
+            "options": opts.cli_args(),
+            "describe": opts.describe(),
+            "module": spec.module,
+            "model": spec.facts,
+            "command": invocation.command(run_dir),
+        }
+        write_manifest(run_dir, manifest)
+    except OSError as err:
+        raise TlcFailed(f"cannot write the run folder {run_dir}: {err.strerror or err}; TLC not started") from err
     try:
         result = run_tlc(invocation, run_dir, status)
         manifest.update(exit_code=result.exit_code, elapsed=round(result.elapsed, 3))
         if result.exit_code == 150 and spec.facts.get("hypothesis_file"):
-            raise UsageError(sany_location(result.log_path.read_text(), spec.tla,
+            raise UsageError(sany_location(result.log_path.read_text(errors="replace"), spec.tla,
                                            Path(spec.facts["hypothesis_file"])))
         violation, trace = interpret(result.exit_code, result.messages, result.log_path)
     except Interrupted:
         keep_only_raw_log(run_dir)
         raise
-    except (TlcFailed, UsageError):
-        write_manifest(run_dir, {**manifest, "outcome": "failed"})
+    except DsqspecError:
+        _try_write_manifest(run_dir, {**manifest, "outcome": "failed"})
         raise
     stats = stats_from(result.messages)
     manifest.update(outcome="violation" if violation else "no violation",
                     distinct=stats.distinct, generated=stats.generated, depth=stats.depth)
-    write_manifest(run_dir, manifest)
+    try:
+        write_manifest(run_dir, manifest)
+    except OSError as err:
+        raise TlcFailed(f"cannot write {run_dir / 'run.json'}: {err.strerror or err}; "
+                        f"raw output kept in {result.log_path}") from err
     kept = violation or settings.keep or settings.out is not None
     if not kept:
         remove_run(run_dir)
     return CheckResult(opts, run_dir, kept, violation, stats, trace, tlc_version(result.messages),
                        result.elapsed, result.exit_code)
+
+
+def _try_write_manifest(run_dir: Path, manifest: dict) -> None:
+    """Record a failed run; the failure itself is what the user must hear about."""
+    try:
+        write_manifest(run_dir, manifest)
+    except OSError:
+        pass

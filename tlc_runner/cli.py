@@ -10,11 +10,15 @@ Exit codes (the contract of every command):
   3   environment error (Java or TLC missing, corrupt or wrong version)
   4   TLC failed (spec or config error, crash, out of memory, timeout,
       output dsqspec cannot parse)
-  130 interrupted
+  5   internal error (a bug in dsqspec: please report the command)
+  130 interrupted (Ctrl-C); 143 SIGTERM, 129 SIGHUP
 """
 
 from __future__ import annotations
 
+import errno
+import math
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -23,12 +27,13 @@ import click
 
 from . import toolchain
 from .check import RunSettings, run_check
-from .errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATION, DsqspecError, UsageError
+from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATION, DsqspecError, UsageError
 from .model_options import ACTORS, GRANULARITIES, PROPERTIES, ModelOptions
 from .output import FORMATS
 from .hypothesis import load_hypothesis, render_hypothesis
 from .render import RenderedSpec, render
 from .report import no_violation_report, render_trace, report_context, trace_from_run_dir
+from .signals import stop_signals_interrupt
 from .tlc_process import DEFAULT_HEAP, default_workers, status_for
 from .variants import VARIANTS
 
@@ -96,17 +101,32 @@ def build_options(variant, procs, shrinkers, folios, actors, properties, atomic_
 
 
 class DsqspecGroup(click.Group):
-    """Turns every DsqspecError into one line on stderr and its documented exit code."""
+    """Turns every DsqspecError into one line on stderr and its documented exit code.
+
+    Anything else that escapes a command is a bug: one line and exit 5, never a
+    traceback and never 0 or 1, which only a verdict may return."""
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with stop_signals_interrupt():
+                return super().invoke(ctx)
         except DsqspecError as err:
             click.echo(f"dsqspec: {err}", err=True)
             ctx.exit(err.exit_code)
         except KeyboardInterrupt:
             click.echo("dsqspec: interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except OSError as err:
+            if err.errno == errno.EPIPE:
+                raise  # click's own handling of a closed stdout
+            click.echo(f"dsqspec: internal error: {type(err).__name__}: {err} (please report it)", err=True)
+            ctx.exit(EXIT_INTERNAL)
+        except Exception as err:  # noqa: BLE001 - the last line of defence of the exit-code contract
+            text = " ".join(str(err).split())[:200]
+            click.echo(f"dsqspec: internal error: {type(err).__name__}: {text} (please report it)", err=True)
+            ctx.exit(EXIT_INTERNAL)
 
 
 @click.group(cls=DsqspecGroup, context_settings=CONTEXT, help=__doc__)
@@ -114,12 +134,17 @@ def main() -> None:
     pass
 
 
+HEAP_SYNTAX = re.compile(r"[1-9][0-9]*[kKmMgGtT]?")
+
+
 def _run_settings(jar, workers, heap, timeout) -> RunSettings:
     if workers is not None and workers < 1:
         raise UsageError("--workers must be at least 1")
-    if timeout is not None and timeout <= 0:
-        raise UsageError("--timeout must be positive")
-    return RunSettings(java=toolchain.java_executable(), jar=toolchain.verified_jar(jar),
+    if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
+        raise UsageError(f"--timeout must be a positive number of seconds, not {timeout:g}")
+    if not HEAP_SYNTAX.fullmatch(heap):
+        raise UsageError(f"--heap {heap!r} is not a JVM heap size such as 6g, 1500m or 2097152")
+    return RunSettings(java=toolchain.checked_java(), jar=toolchain.verified_jar(jar),
                        workers=workers or default_workers(), heap=heap, timeout=timeout)
 
 
@@ -216,6 +241,14 @@ def doctor(jar) -> None:
             click.echo(f"tlc       {banner}{'' if ok else '  (expected ' + toolchain.TLC_VERSION + ')'}")
             if not ok:
                 problems.append(f"wrong TLC version; run: {toolchain.INSTALL_HINT}")
+            import tempfile
+
+            from .launcher import launcher_classpath
+
+            with tempfile.TemporaryDirectory(prefix="dsqspec-doctor-") as tmp:
+                where = launcher_classpath(java, verified, Path(tmp))
+                click.echo("launcher  " + ("compiles, but its cache is not writable: each run compiles it"
+                                           if where == Path(tmp) else f"{where} (TLC without an RMI listener)"))
     except DsqspecError as err:
         problems.append(str(err))
         click.echo(f"sha256    PROBLEM: {err}")

@@ -11,7 +11,8 @@ EXIT_VIOLATION = 1
 EXIT_USAGE = 2
 EXIT_ENVIRONMENT = 3
 EXIT_TLC_FAILED = 4
-EXIT_INTERRUPTED = 130
+EXIT_INTERNAL = 5
+EXIT_INTERRUPTED = 130  # SIGINT; SIGTERM and SIGHUP exit 128 + their number (143, 129)
 
 
 class DsqspecError(Exception):
@@ -37,4 +38,10 @@ class TlcFailed(DsqspecError):
 
 
 class Interrupted(DsqspecError):
+    """Ctrl-C, or SIGTERM/SIGHUP (timeout(1), a cancelled CI job, a dropped ssh session)."""
+
     exit_code = EXIT_INTERRUPTED
+
+    def __init__(self, message: str, exit_code: int = EXIT_INTERRUPTED) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code

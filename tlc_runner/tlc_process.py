@@ -2,9 +2,12 @@
 
 One run = one folder (working directory, `-metadir`, `java.io.tmpdir`), TLC in
 `-tool` mode with its frames parsed as they stream, the raw output written to
-`tlc.log` line by line so that nothing is lost if TLC, the JVM or the user
-stops the run.  TLC runs in its own process group: a timeout or Ctrl-C kills
-the whole JVM within two seconds and leaves no java process behind.
+`tlc.log` as it arrives so that nothing is lost if TLC, the JVM or the user
+stops the run.  TLC runs in its own process group: a timeout, Ctrl-C, SIGTERM
+or SIGHUP kills the whole JVM within two seconds, and the kernel kills it if
+dsqspec itself is killed (signals.die_with_parent).  The pipe is read as bytes
+and drained to the end whatever TLC prints and whether or not the log can be
+written, so TLC never blocks on a full pipe.
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
-from .errors import Interrupted, TlcFailed
+from .errors import EnvironmentProblem, Interrupted, TlcFailed
+from .launcher import LAUNCHER_CLASS
 from .outcome import Progress, parse_progress
 from .run_dirs import RAW_LOG
+from .signals import die_with_parent
 from .toolchain import JAR_SHA256
 from .tool_frames import PROGRESS, FrameReader, Message
 
@@ -39,8 +44,13 @@ class TlcInvocation:
     timeout: float | None = None
     extra_args: list[str] = field(default_factory=list)
     jar_sha256: str = JAR_SHA256  # the jar was verified against the pin before any run
+    launcher: Path | None = None  # folder of the compiled DsqspecTLC (launcher.py); None: plain TLC
 
     def command(self, run_dir: Path) -> list[str]:
+        if self.launcher is not None:
+            classpath, main_class = f"{self.launcher}{os.pathsep}{self.jar}", LAUNCHER_CLASS
+        else:
+            classpath, main_class = str(self.jar), "tlc2.TLC"
         return [
             self.java,
             "-XX:+UseParallelGC",
@@ -49,8 +59,8 @@ class TlcInvocation:
             "-Dutil.FileUtil.milliseconds=true",
             "-Duser.language=en",
             "-Duser.country=US",
-            "-cp", str(self.jar),
-            "tlc2.TLC",
+            "-cp", classpath,
+            main_class,
             "-tool",
             "-workers", str(self.workers),
             "-metadir", str(run_dir / "states"),
@@ -99,13 +109,73 @@ class StatusLine:
             self._width = 0
 
 
-def _pump(stream, log: TextIO, reader: FrameReader, status: StatusLine | None) -> None:
-    for line in stream:
-        log.write(line)
-        log.flush()
-        message = reader.feed(line)
-        if message is not None and message.code == PROGRESS and status is not None:
-            status.progress = parse_progress(message.body)
+class RawLog:
+    """tlc.log, written as raw bytes; the first write error is kept, not raised.
+
+    A full disk must not stop the pump (TLC would block on the pipe), so after
+    a failed write the log stops writing and `error` says why."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.error: OSError | None = None
+        self._file: BinaryIO | None = None
+        try:
+            self._file = path.open("wb")
+        except OSError as err:
+            self.error = err
+
+    def write(self, data: bytes) -> None:
+        if self._file is None or self.error is not None:
+            return
+        try:
+            self._file.write(data)
+            self._file.flush()
+        except OSError as err:
+            self.error = err
+
+    def close(self) -> None:
+        if self._file is not None:
+            try:
+                self._file.close()
+            except OSError as err:
+                self.error = self.error or err
+            self._file = None
+
+    def failure(self) -> str:
+        reason = self.error.strerror or str(self.error) if self.error else "unknown"
+        return f"cannot write TLC's output to {self.path}: {reason}"
+
+
+class Pump:
+    """Copies TLC's output pipe into the log and the frame reader until EOF, whatever happens.
+
+    Bytes that are not UTF-8 are decoded with replacement for the reader and
+    kept as they are in the log.  An exception in the reader is kept in
+    `error`; the pipe is still drained so that TLC can finish or be killed."""
+
+    def __init__(self, stream: BinaryIO, log: RawLog, reader: FrameReader,
+                 status: StatusLine | None) -> None:
+        self.stream, self.log, self.reader, self.status = stream, log, reader, status
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="tlc-pump", daemon=True)
+
+    def _run(self) -> None:
+        for raw in iter(self.stream.readline, b""):
+            self.log.write(raw)
+            if self.error is not None:
+                continue
+            try:
+                message = self.reader.feed(raw.decode("utf-8", errors="replace"))
+                if message is not None and message.code == PROGRESS and self.status is not None:
+                    self.status.progress = parse_progress(message.body)
+            except Exception as err:  # noqa: BLE001 - kept and reported after the run
+                self.error = err
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def join(self, timeout: float) -> None:
+        self.thread.join(timeout)
 
 
 def _kill_group(process: subprocess.Popen) -> None:
@@ -121,47 +191,89 @@ def _kill_group(process: subprocess.Popen) -> None:
             continue
 
 
+def _start(command: list[str], run_dir: Path, env: dict) -> subprocess.Popen:
+    """TLC in its own session (a Ctrl-C on the terminal reaches only dsqspec), dying with dsqspec."""
+    try:
+        return subprocess.Popen(
+            command, cwd=run_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True, env=env, preexec_fn=die_with_parent(),
+        )
+    except OSError as err:
+        raise EnvironmentProblem(
+            f"cannot run java {command[0]}: {err.strerror or err}; install a JDK >= 11 or fix JAVA_HOME"
+        ) from err
+
+
 def run_tlc(invocation: TlcInvocation, run_dir: Path, status: StatusLine | None = None) -> TlcResult:
-    """Run TLC on the spec already written into run_dir; return its frames and exit code."""
-    (run_dir / "tmp").mkdir(exist_ok=True)
+    """Run TLC on the spec already written into run_dir; return its frames and exit code.
+
+    Call from the main thread: TLC is killed by the kernel when the thread that
+    started it exits."""
+    try:
+        (run_dir / "tmp").mkdir(exist_ok=True)
+    except OSError as err:
+        raise TlcFailed(f"cannot create {run_dir / 'tmp'}: {err.strerror or err}; TLC not started") from err
     command = invocation.command(run_dir)
     log_path = run_dir / RAW_LOG
     reader = FrameReader()
-    started = time.monotonic()
     env = dict(os.environ, LC_ALL="C.UTF-8")
-    with log_path.open("w") as log:
-        log.write("# " + " ".join(command) + "\n")
-        log.write(f"# jar sha256 {invocation.jar_sha256}\n")
-        process = subprocess.Popen(
-            command, cwd=run_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, text=True, bufsize=1, start_new_session=True, env=env,
-        )
-        pump = threading.Thread(target=_pump, args=(process.stdout, log, reader, status), daemon=True)
+    log = RawLog(log_path)
+    log.write(("# " + " ".join(command) + "\n").encode("utf-8", errors="replace"))
+    log.write(f"# jar sha256 {invocation.jar_sha256}\n".encode())
+    if log.error is not None:
+        log.close()
+        raise TlcFailed(f"{log.failure()}; TLC not started")
+    started = time.monotonic()
+    process: subprocess.Popen | None = None
+    pump: Pump | None = None
+    try:
+        process = _start(command, run_dir, env)
+        pump = Pump(process.stdout, log, reader, status)
         pump.start()
-        try:
-            while True:
-                try:
-                    process.wait(timeout=1.0)
-                    break
-                except subprocess.TimeoutExpired:
-                    elapsed = time.monotonic() - started
-                    if status is not None:
-                        status.show(elapsed)
-                    if invocation.timeout is not None and elapsed > invocation.timeout:
-                        _kill_group(process)
-                        pump.join(timeout=2)
-                        raise TlcFailed(
-                            f"TLC timed out after {invocation.timeout:g}s; raw output kept in {log_path}"
-                        )
-        except KeyboardInterrupt:
-            _kill_group(process)
-            pump.join(timeout=2)
-            raise Interrupted("interrupted; TLC stopped") from None
-        finally:
-            if status is not None:
-                status.clear()
+        while True:
+            try:
+                process.wait(timeout=1.0)
+                break
+            except subprocess.TimeoutExpired:
+                elapsed = time.monotonic() - started
+                if status is not None:
+                    status.show(elapsed)
+                if log.error is not None:
+                    _kill_group(process)
+                    pump.join(timeout=2)
+                    raise TlcFailed(f"{log.failure()}; TLC stopped")
+                if invocation.timeout is not None and elapsed > invocation.timeout:
+                    _kill_group(process)
+                    pump.join(timeout=2)
+                    raise TlcFailed(
+                        f"TLC timed out after {invocation.timeout:g}s; raw output kept in {log_path}"
+                    )
         pump.join(timeout=5)
+    except KeyboardInterrupt:
+        _stop(process)
+        raise Interrupted(f"interrupted; TLC stopped, raw output kept in {log_path}") from None
+    except Interrupted as err:
+        _stop(process)
+        raise Interrupted(f"{err}; TLC stopped, raw output kept in {log_path}", err.exit_code) from None
+    finally:
+        if status is not None:
+            status.clear()
+        if process is not None and process.poll() is None:
+            _kill_group(process)  # any other way out of here must not leave TLC running
+        if process is not None and pump is not None and not pump.thread.is_alive():
+            process.stdout.close()
+        log.close()
+    if log.error is not None:
+        raise TlcFailed(f"{log.failure()}; TLC's verdict is not trusted without its log")
+    if pump.error is not None:
+        raise TlcFailed(f"cannot read TLC's output ({type(pump.error).__name__}: {pump.error}); "
+                        f"raw output kept in {log_path}")
     return TlcResult(process.returncode, reader.close(), time.monotonic() - started, command, log_path)
+
+
+def _stop(process: subprocess.Popen | None) -> None:
+    if process is not None:
+        _kill_group(process)
 
 
 def default_workers() -> int:

@@ -58,7 +58,10 @@ def verified_jar(explicit: str | None = None) -> Path:
         raise EnvironmentProblem(
             f"TLC jar not found at {where.path} (from {where.source}); run: {INSTALL_HINT}"
         )
-    actual = sha256_of(where.path)
+    try:
+        actual = sha256_of(where.path)
+    except OSError as err:
+        raise EnvironmentProblem(f"cannot read TLC jar {where.path}: {err.strerror or err}") from err
     if actual != JAR_SHA256:
         raise EnvironmentProblem(
             f"TLC jar {where.path} has sha256 {actual[:16]}..., expected the pinned "
@@ -68,6 +71,7 @@ def verified_jar(explicit: str | None = None) -> Path:
 
 
 def java_executable() -> str:
+    """$JAVA_HOME/bin/java, else java on PATH (which must be executable; see checked_java)."""
     java_home = os.environ.get("JAVA_HOME")
     if java_home and (Path(java_home) / "bin" / "java").is_file():
         return str(Path(java_home) / "bin" / "java")
@@ -79,15 +83,38 @@ def java_executable() -> str:
     return found
 
 
+MIN_JAVA = 11  # TLC 1.7.3 and the launcher's --release 11
+
+
 def java_version(java: str) -> str:
+    """`java -version`'s version string; EnvironmentProblem (one line) if this is no Java >= 11."""
+    if not os.access(java, os.X_OK):
+        raise EnvironmentProblem(f"{java} is not executable; fix JAVA_HOME or PATH, or install a JDK >= {MIN_JAVA}")
     try:
-        done = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired) as err:
-        raise EnvironmentProblem(f"cannot run {java} -version: {err}") from err
+        done = subprocess.run([java, "-version"], capture_output=True, text=True, errors="replace",
+                              timeout=60, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired as err:
+        raise EnvironmentProblem(f"{java} -version did not answer within {err.timeout:g}s") from err
+    except OSError as err:
+        raise EnvironmentProblem(f"cannot run {java}: {err.strerror or err}; is it a Java runtime?") from err
     match = re.search(r'version "([^"]+)"', done.stderr + done.stdout)
     if done.returncode != 0 or not match:
-        raise EnvironmentProblem(f"{java} -version failed: {done.stderr.strip()[:200]}")
-    return match.group(1)
+        said = " ".join((done.stderr + done.stdout).split())[:160] or "nothing"
+        raise EnvironmentProblem(
+            f"{java} is not a working Java runtime (-version exited {done.returncode}, printed: {said})"
+        )
+    version = match.group(1)
+    major = re.match(r"(?:1\.)?(\d+)", version)
+    if major and int(major.group(1)) < MIN_JAVA:
+        raise EnvironmentProblem(f"{java} is Java {version}; TLC needs Java >= {MIN_JAVA}")
+    return version
+
+
+def checked_java() -> str:
+    """The java to run TLC with, after checking it runs and is a Java >= 11."""
+    java = java_executable()
+    java_version(java)
+    return java
 
 
 def tlc_banner(java: str, jar: Path) -> str:
@@ -96,7 +123,8 @@ def tlc_banner(java: str, jar: Path) -> str:
         try:
             done = subprocess.run(
                 [java, f"-Djava.io.tmpdir={tmp}", "-cp", str(jar), "tlc2.TLC", "-h"],
-                capture_output=True, text=True, timeout=60, cwd=tmp,
+                capture_output=True, text=True, errors="replace", timeout=60, cwd=tmp,
+                stdin=subprocess.DEVNULL,
             )
         except (OSError, subprocess.TimeoutExpired) as err:
             raise EnvironmentProblem(f"cannot start TLC from {jar}: {err}") from err
@@ -127,7 +155,8 @@ def install_jar(target_dir: Path | None = None) -> Path:
         "-Dmdep.overWriteReleases=true",
     ]
     with tempfile.TemporaryDirectory(prefix="dsqspec-mvn-") as tmp:
-        done = subprocess.run(command, capture_output=True, text=True, cwd=tmp)
+        done = subprocess.run(command, capture_output=True, text=True, errors="replace", cwd=tmp,
+                              stdin=subprocess.DEVNULL)
     if done.returncode != 0 or not target.is_file():
         last = (done.stdout + done.stderr).strip().splitlines()[-1:] or ["no output"]
         raise EnvironmentProblem(f"mvn dependency:copy {MAVEN_ARTIFACT} failed: {last[0]}")

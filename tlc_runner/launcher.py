@@ -1,0 +1,93 @@
+"""dsqspec's TLC entry point, `DsqspecTLC`: tlc2.TLC with RMI unable to listen.
+
+TLC's fingerprint set is an RMI object (for distributed TLC), so a plain
+`java tlc2.TLC` listens on a TCP port on every interface for the whole run.
+java/DsqspecTLC.java installs an RMI socket factory whose server sockets are
+never bound, then calls tlc2.TLC.main.  It is compiled once per user into
+$XDG_CACHE_HOME/dsqspec/java/<source hash>/ with the JDK's own compiler (the
+`jdk.compiler` module, present in Debian's JRE too, else `javac`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .errors import EnvironmentProblem
+
+LAUNCHER_CLASS = "DsqspecTLC"
+LAUNCHER_SOURCE = Path(__file__).resolve().parent / "java" / f"{LAUNCHER_CLASS}.java"
+COMPILE_TIMEOUT = 300
+
+
+def _cache_root() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dsqspec" / "java"
+
+
+def _compilers(java: str) -> list[list[str]]:
+    """The JDK compiler run by this java, then a javac next to it or on PATH."""
+    commands = [[java, "-m", "jdk.compiler/com.sun.tools.javac.Main"]]
+    beside = Path(java).resolve().parent / "javac"
+    javac = str(beside) if beside.is_file() else shutil.which("javac")
+    if javac:
+        commands.append([javac])
+    return commands
+
+
+def _compile(java: str, jar: Path, out: Path) -> None:
+    last = "no compiler ran"
+    for compiler in _compilers(java):
+        command = [*compiler, "--release", "11", "-nowarn", "-cp", str(jar), "-d", str(out),
+                   str(LAUNCHER_SOURCE)]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, errors="replace",
+                                  timeout=COMPILE_TIMEOUT, stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.TimeoutExpired) as err:
+            last = str(err)
+            continue
+        if done.returncode == 0 and (out / f"{LAUNCHER_CLASS}.class").is_file():
+            return
+        lines = [l.strip() for l in (done.stderr + done.stdout).splitlines() if l.strip()]
+        last = lines[0][:200] if lines else f"exit {done.returncode}"
+    raise EnvironmentProblem(
+        f"cannot compile dsqspec's TLC launcher with {java} ({last}); install a full JDK >= 11 "
+        "(Debian: apt-get install openjdk-17-jdk-headless)"
+    )
+
+
+def launcher_classpath(java: str, jar: Path, fallback: Path) -> Path:
+    """A folder holding the compiled launcher: the per-user cache, else `fallback` (the run folder).
+
+    Concurrent first runs each compile into a private folder and rename it into
+    place; the loser of the race uses the winner's identical classes."""
+    try:
+        digest = hashlib.sha256(LAUNCHER_SOURCE.read_bytes()).hexdigest()[:16]
+    except OSError as err:
+        raise EnvironmentProblem(f"dsqspec is installed without {LAUNCHER_SOURCE}; reinstall it") from err
+    cached = _cache_root() / digest
+    if (cached / f"{LAUNCHER_CLASS}.class").is_file():
+        return cached
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        private = Path(tempfile.mkdtemp(prefix=".build-", dir=cached.parent))
+    except OSError:
+        fallback.mkdir(parents=True, exist_ok=True)
+        _compile(java, jar, fallback)
+        return fallback
+    try:
+        _compile(java, jar, private)
+        try:
+            private.rename(cached)
+        except OSError:  # another dsqspec got there first
+            pass
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+    if (cached / f"{LAUNCHER_CLASS}.class").is_file():
+        return cached
+    fallback.mkdir(parents=True, exist_ok=True)
+    _compile(java, jar, fallback)
+    return fallback
