@@ -186,6 +186,10 @@ def load_claim(path: Path, hypotheses: dict[str, Hypothesis] | None = None) -> C
     options = parse_options(values["options"], at("options"))
     if "procs" not in options or "folios" not in options:
         raise UsageError(f"{at('options')}options must give the claim's size: procs=N folios=M")
+    try:
+        hyp.model_options(**options) if hyp else ModelOptions(variant=variant, **options)
+    except UsageError as err:
+        raise UsageError(f"{at('options')}{err}") from None
     expect = parse_expectation(values["expect"], at("expect"))
     if expect.kind == "unknown" or (expect.kind == "violates" and not expect.properties):
         raise UsageError(f"{at('expect')}a claim expects 'holds' or 'violates PROPERTY[, ...]' "
@@ -197,13 +201,8 @@ def load_claim(path: Path, hypotheses: dict[str, Hypothesis] | None = None) -> C
     slow = values.get("slow", "false")
     if slow not in ("true", "false"):
         raise UsageError(f"{at('slow')}slow must be 'true' or 'false', got {slow!r}")
-    claim = Claim(path, name, values.get("description", ""), variant, hyp, options, sizes, expect,
-                  values["source"], slow == "true", lines)
-    try:
-        claim.model_options()
-    except UsageError as err:
-        raise UsageError(f"{at('options')}{err}") from None
-    return claim
+    return Claim(path, name, values.get("description", ""), variant, hyp, options, sizes, expect,
+                 values["source"], slow == "true", lines)
 
 
 def load_claims(folder: Path = CLAIMS_DIR, hypotheses: list[Hypothesis] | None = None) -> list[Claim]:

@@ -6,7 +6,7 @@ Exit codes (the contract of every command):
   0   no violation (verify: every result as expected)
   1   violation found (verify: a mismatch)
   2   usage or input error (bad option, unknown variant, out-of-range size,
-      bad hypothesis file, unwritable output folder)
+      bad hypothesis or claim file, unwritable output folder)
   3   environment error (Java or TLC missing, corrupt or wrong version)
   4   TLC failed (spec or config error, crash, out of memory, timeout,
       output dsqspec cannot parse)
