@@ -21,7 +21,7 @@ names a bundled variant or a known hypothesis, never a path to read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UsageError
@@ -98,7 +98,6 @@ class Claim:
     expect: Expectation
     source: str
     slow: bool = False
-    lines: dict = field(default_factory=dict, compare=False)  # key -> line, for messages
 
     @property
     def procs(self) -> int:
@@ -202,7 +201,7 @@ def load_claim(path: Path, hypotheses: dict[str, Hypothesis] | None = None) -> C
     if slow not in ("true", "false"):
         raise UsageError(f"{at('slow')}slow must be 'true' or 'false', got {slow!r}")
     return Claim(path, name, values.get("description", ""), variant, hyp, options, sizes, expect,
-                 values["source"], slow == "true", lines)
+                 values["source"], slow == "true")
 
 
 def load_claims(folder: Path = CLAIMS_DIR, hypotheses: list[Hypothesis] | None = None) -> list[Claim]:
