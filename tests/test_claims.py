@@ -164,3 +164,10 @@ def test_verify_with_nothing_claimed_at_the_size_is_an_input_error(tmp_path):
     write_claim(tmp_path / "claims", GOOD + "sizes: procs=2\n")
     proc = dsqspec("verify", "--claims", str(tmp_path / "claims"), "--only", "probe", "--procs", "3")
     assert proc.returncode == 2 and "no case is claimed at the size asked for" in proc.stderr
+
+
+def test_the_documented_example_is_the_bundled_file():
+    """docs/claims.md prints specs/claims/F-2.claim; the two must not drift apart."""
+    docs = (ROOT / "docs" / "claims.md").read_text()
+    shown = re.search(r"`specs/claims/F-2.claim`:\n\n```\n(.*?)```", docs, re.S).group(1)
+    assert shown == (CLAIMS_DIR / "F-2.claim").read_text()
