@@ -83,11 +83,13 @@ def test_the_installed_package_is_the_wheel_not_the_clone(installed):
 
 
 def test_the_wheel_carries_every_bundled_template(installed):
-    """A template folder added to specs/ but not to pyproject's packages would be left out."""
-    in_clone = {str(p.relative_to(ROOT / "specs")) for p in (ROOT / "specs").rglob("*.j2")}
+    """A folder or kind of file added to specs/ but not to pyproject's packages and
+    package data would be left out of the wheel."""
+    in_clone = {str(p.relative_to(ROOT / "specs")) for p in (ROOT / "specs").rglob("*")
+                if p.is_file() and "__pycache__" not in p.parts}
     with zipfile.ZipFile(installed.wheel) as wheel:
         in_wheel = {n.removeprefix("tlc_runner/specs/") for n in wheel.namelist()
-                    if n.startswith("tlc_runner/specs/") and n.endswith(".j2")}
+                    if n.startswith("tlc_runner/specs/") and "__pycache__" not in n}
     assert in_clone and in_wheel == in_clone
 
 

@@ -6,7 +6,7 @@ Exit codes (the contract of every command):
   0   no violation (verify: every result as expected)
   1   violation found (verify: a mismatch)
   2   usage or input error (bad option, unknown variant, out-of-range size,
-      bad hypothesis file, unwritable output folder)
+      bad hypothesis or claim file, unwritable output folder)
   3   environment error (Java or TLC missing, corrupt or wrong version)
   4   TLC failed (spec or config error, crash, out of memory, timeout,
       output dsqspec cannot parse)
@@ -195,13 +195,28 @@ def render_command(out, force, **model) -> None:
     click.echo(f"{tla}\n{cfg}")
 
 
-@main.command(help="List the kernel versions dsqspec models.")
+@main.command(help="List the kernel versions dsqspec models, each with its commit and, from "
+                   "specs/claims/, every expected result and the options it is claimed under.")
 def variants() -> None:
-    from tabulate import tabulate
+    from .claims import claims_by_variant, load_claims
+    from .hypothesis import bundled_hypotheses
 
-    rows = [[v.name, v.commit, v.kernel, v.description, v.expected] for v in VARIANTS.values()]
-    click.echo(tabulate(rows, headers=["variant", "commit", "kernel", "what", "expected"],
-                        tablefmt="simple", maxcolwidths=[None, 22, 14, 46, 30]))
+    grouped = claims_by_variant(load_claims(hypotheses=bundled_hypotheses()))
+    every = [c for claims in grouped.values() for c in claims]
+    name_w = max(len(c.name) for c in every)
+    expect_w = max(len(str(c.expect)) for c in every)
+    click.echo(f"Each version, then its claims (specs/claims/NAME.claim): the expected result and "
+               f"the options of\n`dsqspec check --variant VERSION ...` under which it is claimed.\n")
+    for v in VARIANTS.values():
+        click.echo(f"{v.name}  {v.commit}  {v.kernel}\n  {v.description}")
+        for claim in grouped[v.name]:
+            sizes = "" if str(claim.sizes) == "any size" else f"  (claimed for {claim.sizes})"
+            click.echo(f"  {claim.name:{name_w}}  {str(claim.expect):{expect_w}}  "
+                       f"{' '.join(claim.check_args())}{sizes}")
+        if not grouped[v.name]:
+            click.echo("  (no claim)")
+        click.echo("")
+    click.echo("dsqspec verify judges every claim and every hypothesis.")
 
 
 @main.group(help="The pinned TLC jar.")
@@ -257,30 +272,40 @@ def doctor(jar) -> None:
         raise toolchain.EnvironmentProblem(problems[0])
 
 
-@main.command(help="Run every bundled variant, finding and hypothesis; judge each against its "
-                   "expected result. Exit 1 on any mismatch.")
-@click.option("--procs", type=int, default=None, help="override every case's CPU count")
-@click.option("--folios", type=int, default=None, help="override every case's folio count")
+@main.command(help="Judge every claim (specs/claims/) and hypothesis against its expected result. "
+                   "Exit 1 on any mismatch.")
+@click.option("--procs", type=int, default=None,
+              help="run every case at this CPU count (claims not claimed there are skipped)")
+@click.option("--folios", type=int, default=None,
+              help="run every case at this folio count (claims not claimed there are skipped)")
 @click.option("--only", default=None, help="run only cases whose name contains this")
 @click.option("--hypotheses", "extra_dir", type=click.Path(path_type=Path), default=None,
               help="also judge every *.tla.j2 hypothesis in this folder")
+@click.option("--claims", "claims_dir", type=click.Path(path_type=Path), default=None,
+              help="read the claims from this folder instead of specs/claims/")
 @run_options
-def verify(procs, folios, only, extra_dir, jar, workers, heap, timeout) -> None:
+def verify(procs, folios, only, extra_dir, claims_dir, jar, workers, heap, timeout) -> None:
     from tabulate import tabulate
 
     from .verify import all_cases, run_case, verdict_text, violated_name
 
-    settings = _run_settings(jar, workers, heap, timeout)
     extra = []
     if extra_dir is not None:
         if not extra_dir.is_dir():
             raise UsageError(f"--hypotheses {extra_dir} is not a folder")
         extra = [load_hypothesis(p) for p in sorted(extra_dir.glob("*.tla.j2"))]
-    cases = [c for c in all_cases(procs, folios, extra) if not only or only in c.name]
+    cases = [c for c in all_cases(procs, folios, extra, claims_dir) if not only or only in c.name]
     if not cases:
         raise UsageError(f"no case matches --only {only!r}")
-    rows, mismatches = [], 0
+    if all(c.skipped for c in cases):
+        raise UsageError(f"no case is claimed at the size asked for: {cases[0].skipped}")
+    settings = _run_settings(jar, workers, heap, timeout)
+    rows, mismatches, skipped = [], 0, 0
     for case in cases:
+        if case.skipped:
+            skipped += 1
+            rows.append([case.name, "-", str(case.expect), case.skipped, "skipped", "-", "-", case.source[:48]])
+            continue
         result = run_case(case, settings)
         judged = case.expect.judge(violated_name(result))
         mismatches += judged is False
@@ -290,7 +315,9 @@ def verify(procs, folios, only, extra_dir, jar, workers, heap, timeout) -> None:
         click.echo(f"{rows[-1][4]:9} {case.name}: {rows[-1][3]}", err=True)
     click.echo(tabulate(rows, headers=["case", "size", "expected", "result", "judged", "distinct", "s",
                                        "source"], tablefmt="simple"))
-    click.echo(f"{len(cases) - mismatches} as expected, {mismatches} mismatched")
+    ran = len(cases) - skipped
+    click.echo(f"{ran - mismatches} as expected, {mismatches} mismatched"
+               + (f", {skipped} not claimed at this size (skipped)" if skipped else ""))
     sys.exit(EXIT_VIOLATION if mismatches else EXIT_OK)
 
 

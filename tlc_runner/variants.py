@@ -1,10 +1,9 @@
 """The kernel versions dsqspec models, one entry per `--variant`.
 
 Each variant names the kernel commit whose `deferred_split_scan()` its template
-follows, so that a verdict can be traced back to code a reviewer can open.
-`expected` records what the kernel's own history says the model must show with
-the historical actors (`--actors free,migrate --atomic-init`); `docs/findings.md`
-covers what the full pointer-level model shows beyond that.
+follows, so that a verdict can be traced back to code a reviewer can open. What the
+model must show for each version, and under which options, is not here: it is
+in the claim files of `specs/claims/` (tlc_runner/claims.py, docs/claims.md).
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ class Variant:
     commit: str
     kernel: str
     description: str
-    expected: str
     has_partially_mapped: bool = True
     # kernel facts the shared templates need (see kernel-deferred-split.md)
     unqueue_fn: str = "folio_unqueue_deferred_split"
@@ -44,7 +42,6 @@ VARIANTS: dict[str, Variant] = {
             "be9581ea8c05 (base)",
             "v6.11",
             "all list writes under split_queue_lock; shrinker only reads its local list unlocked",
-            "holds",
             has_partially_mapped=False,
             unqueue_fn="folio_undo_large_rmappable",
         ),
@@ -53,7 +50,6 @@ VARIANTS: dict[str, Variant] = {
             "dafff3f4c850",
             "v6.12-rc1..rc6",
             "mm: split underused THPs - unlocked list_del_init() and split_queue_len-- on the local list",
-            "violates ListIntegrity/NoUseAfterFree (2 folios) and LenAccurate",
             unqueue_fn="folio_undo_large_rmappable",
             bad_page_needs_pm=True,
         ),
@@ -62,28 +58,24 @@ VARIANTS: dict[str, Variant] = {
             "e66f3185fa04",
             "v6.12-rc7",
             "keep one 'safe' folio with a raised refcount before the unlocked delete; a split folio can become it",
-            "violates with 3 folios, holds with 2",
         ),
         Variant(
             "fixed",
             "a3477c9e02cc",
             "v6.12",
             "mm/thp: fix deferred split queue not partially_mapped: fix - a split folio is never the safe one",
-            "holds",
         ),
         Variant(
             "locked",
             "a3477c9e02cc + Zi Yan's locked alternative",
             "(proposal, 2024-10)",
             "fixed, with the shrinker's list_del_init() and split_queue_len-- under split_queue_lock",
-            "holds",
         ),
         Variant(
             "folio-batch",
             "folio_batch rework v6 (2025-11-10)",
             "v6.19/v7.0",
             "unqueue into a folio_batch under the lock; requeue with list_empty() under the lock; bounded retry",
-            "holds",
             split_clears_pm_offlist=True,
             local_list=False,
         ),

@@ -1,75 +1,72 @@
-"""Judge every bundled variant, finding and hypothesis against its expected result,
-and sweep one model over a grid of sizes.
+"""Judge every claim and hypothesis against its expected result, and sweep one
+model over a grid of sizes.
 
-Like the LKMM's judgelitmus.sh: each case carries its expectation and where that
-expectation comes from; `unknown` ones are run and reported, never judged.
+Like the LKMM's judgelitmus.sh: the expectations live in files, not here. The
+claims are `specs/claims/*.claim` (tlc_runner/claims.py); a hypothesis carries
+its own `expect` in its header and is its own claim. `unknown` hypotheses are
+run and reported, never judged.
+
+Size overrides (`verify --procs N --folios M`) replace each case's own size.
+A claim states the sizes its expectation is claimed for (`sizes:`); at a size
+outside them it is not run but listed as not claimed there, so safe-prev's
+"violates with 3 folios" and "holds with 2" are two claims, each with its own.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterable
 
 from .check import CheckResult, RunSettings, run_check
+from .claims import CLAIMS_DIR, Claim, load_claims, parse_range
+from .errors import UsageError
 from .hypothesis import Expectation, Hypothesis, bundled_hypotheses, render_hypothesis
 from .model_options import ModelOptions
 
-HISTORICAL = dict(actors=("free", "migrate"), atomic_init=True)
+# parse_range is imported from here by `dsqspec sweep`; it lives in claims.py, which reads sizes too.
 
 
 @dataclass
 class Case:
     name: str
-    opts: ModelOptions
+    opts: ModelOptions | None  # None: not claimed (or not possible) at the size asked for
     expect: Expectation
     source: str
     hypothesis: Hypothesis | None = None
+    skipped: str | None = None  # why it is not run
 
 
-def _variant_cases(procs: int, folios: int | None) -> list[Case]:
-    """The kernel's history (reference sections 6.1-6.5, 9) with the historical actors."""
-    def opts(variant: str, default_folios: int, **extra) -> ModelOptions:
-        return ModelOptions(variant=variant, procs=procs, folios=folios or default_folios,
-                            **{**HISTORICAL, **extra})
-    holds = Expectation("holds")
-    corrupts = Expectation("violates", ("ListIntegrity", "NoUseAfterFree"))
-    return [
-        Case("v6.11", opts("v6.11", 3), holds, "6.1: every list write under the lock"),
-        Case("underused", opts("underused", 2), corrupts, "6.2: unlocked list_del_init (e66f3185fa04)"),
-        Case("underused/len", opts("underused", 2, properties=("LenAccurate",)),
-             Expectation("violates", ("LenAccurate",)), "6.3: unlocked split_queue_len--"),
-        Case("safe-prev", opts("safe-prev", 3), corrupts if (folios or 3) >= 3 else holds,
-             "6.4: needs 3 folios (kept, split, deleted); a3477c9e02cc"),
-        Case("fixed", opts("fixed", 3), holds, "6.5: a3477c9e02cc"),
-        Case("locked", opts("locked", 3), holds, "section 7: Zi Yan's locked version; Hugh: 'worked fine'"),
-        Case("folio-batch", opts("folio-batch", 3), holds, "6.5: every list write under a queue lock"),
-    ]
+def claim_case(claim: Claim, procs: int | None, folios: int | None) -> Case:
+    """The claim at its own size, or at the size asked for if it is claimed there."""
+    wanted = (procs or claim.procs, folios or claim.folios)
+    case = Case(claim.name, None, claim.expect, claim.source, claim.hypothesis)
+    if not claim.sizes.admits(*wanted):
+        case.skipped = f"not claimed at {wanted[0]}x{wanted[1]} (claimed for {claim.sizes})"
+        return case
+    try:
+        case.opts = claim.model_options(procs, folios)
+    except UsageError as err:
+        case.skipped = f"not possible at {wanted[0]}x{wanted[1]}: {err}"
+    return case
 
 
-def _finding_cases(folios: int | None) -> list[Case]:
-    """Expected findings of the full pointer-level model (docs/findings.md)."""
-    return [
-        Case("finding F-1", ModelOptions(variant="v6.11", procs=2, folios=folios or 2, actors=("free",),
-                                         properties=("NoUseAfterFree",)),
-             Expectation("violates", ("NoUseAfterFree",)), "docs/findings.md F-1"),
-        Case("finding F-2", ModelOptions(variant="fixed", procs=2, folios=folios or 2, actors=("unmap",),
-                                         properties=("ListIntegrity",)),
-             Expectation("violates", ("ListIntegrity",)), "docs/findings.md F-2"),
-    ]
-
-
-def _hypothesis_cases(procs: int | None, folios: int | None, extra: list[Hypothesis]) -> list[Case]:
-    cases = []
-    for hyp in bundled_hypotheses() + extra:
-        opts = hyp.model_options(procs=procs, folios=folios)
-        cases.append(Case(f"hypothesis {hyp.name}", opts, hyp.expect, hyp.source.split(":")[0], hyp))
-    return cases
+def hypothesis_case(hyp: Hypothesis, procs: int | None, folios: int | None) -> Case:
+    case = Case(f"hypothesis {hyp.name}", None, hyp.expect, hyp.source.split(":")[0], hyp)
+    try:
+        case.opts = hyp.model_options(procs=procs, folios=folios)
+    except UsageError as err:
+        case.skipped = f"not possible at this size: {err}"
+    return case
 
 
 def all_cases(procs: int | None = None, folios: int | None = None,
-              extra: list[Hypothesis] | None = None) -> list[Case]:
-    return (_variant_cases(procs or 2, folios) + _finding_cases(folios)
-            + _hypothesis_cases(procs, folios, extra or []))
+              extra: list[Hypothesis] | None = None, claims_dir: Path | None = None) -> list[Case]:
+    """Every claim (in file-name order), then every hypothesis, bundled and extra."""
+    hypotheses = bundled_hypotheses() + (extra or [])
+    claims = load_claims(claims_dir or CLAIMS_DIR, hypotheses)
+    return ([claim_case(c, procs, folios) for c in claims]
+            + [hypothesis_case(h, procs, folios) for h in hypotheses])
 
 
 def run_case(case: Case, settings: RunSettings) -> CheckResult:
@@ -110,17 +107,3 @@ def sweep(make: Callable[[int, int], ModelOptions], procs: Iterable[int], folios
 def smallest_failing(rows: list[SweepRow]) -> SweepRow | None:
     failing = [r for r in rows if r.outcome != "holds"]
     return min(failing, key=lambda r: (r.procs + r.folios, r.procs)) if failing else None
-
-
-def parse_range(text: str, lowest: int, highest: int, what: str) -> list[int]:
-    """`3` or `1..3`."""
-    from .errors import UsageError
-
-    try:
-        low, _, high = text.partition("..")
-        first, last = int(low), int(high or low)
-    except ValueError:
-        raise UsageError(f"{what} must be N or A..B, got {text!r}") from None
-    if not lowest <= first <= last <= highest:
-        raise UsageError(f"{what} must lie within {lowest}..{highest}, got {text!r}")
-    return list(range(first, last + 1))
