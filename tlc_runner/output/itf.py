@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 
 from ..trace_parse import (ErrorTrace, ModelValue, TlaFunction, TlaInterval, TlaRecord, TlaSeq,
-                           TlaSet, Value)
+                           TlaSet, Value, int_text)
 
 HISTORY_VARIABLES = ("evt",)
 
@@ -28,7 +28,7 @@ def encode(value: Value):
     if isinstance(value, str):
         return value
     if isinstance(value, int):
-        return value if abs(value) < 2**53 else {"#bigint": str(value)}
+        return value if abs(value) < 2**53 else {"#bigint": int_text(value)}
     if isinstance(value, TlaSeq):
         return [encode(v) for v in value.items]
     if isinstance(value, TlaRecord):
