@@ -301,6 +301,7 @@ class TraceState:
     location: str  # "line 3, col 5 to line 9, col 2 of module M", or ""
     variables: dict[str, Value] = field(default_factory=dict)
     back_to: int | None = None  # a lasso's "Back to state N"
+    line: int = 0  # where the state starts in the log (0: not known)
 
 
 @dataclass
@@ -353,10 +354,10 @@ def parse_state_message(body: str, first_line: int = 1) -> TraceState:
         raise TraceParseError(f"not a TLC state header: {head[:60]!r}", first_line)
     index = int(match.group(1))
     if match.group(3):
-        return TraceState(index, "Stuttering", "")
+        return TraceState(index, "Stuttering", "", line=first_line)
     info = match.group(2) if match.group(2) is not None else match.group(4)
     action, location = _split_info(info)
-    state = TraceState(index, action, location, parse_state_block(rest, first_line + 1))
+    state = TraceState(index, action, location, parse_state_block(rest, first_line + 1), line=first_line)
     if match.group(4) is not None:
         state.back_to = index
     return state
@@ -401,7 +402,7 @@ def trace_from_messages(messages: list[Message]) -> ErrorTrace | None:
                 _, _, rest = message.body.partition("\n")
                 if rest.strip():
                     states.append(TraceState(1, "Initial predicate", "",
-                                             parse_state_block(rest, message.line + 1)))
+                                             parse_state_block(rest, message.line + 1), line=message.line))
             continue
         if violation and message.code in (STATE, STATE_INITIAL_ERROR):
             states.append(parse_state_message(message.body, message.line))
