@@ -258,7 +258,9 @@ def _depth(value: Value) -> int:
 
 
 def _short(err: Exception) -> str:
-    return str(err).strip().splitlines()[0][:160]
+    """Lark's first line, without its position inside the value (the caller gives the file's line)."""
+    lines = str(err).strip().splitlines()
+    return re.sub(r" at line \d+, column \d+\.?$", "", lines[0] if lines else type(err).__name__)[:160]
 
 
 # -- printing values the way TLC prints them (for ITF keys, tests, messages) ----------
