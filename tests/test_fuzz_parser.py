@@ -109,3 +109,18 @@ def test_trace_render_of_a_damaged_run_json_renders_or_names_the_problem(tmp_pat
         assert render_trace(trace, context, "markdown")
     except DsqspecError as err:
         assert err.exit_code in (2, 4) and "\n" not in str(err)
+
+
+def test_the_long_fuzz_benchmark_runs_and_reports_its_figures():
+    """benchmarks/fuzz_parser.py at its smallest: it prints rate, slowest input and the size table."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "fuzz_parser.py"
+    done = subprocess.run([sys.executable, str(script), "--seconds", "1", "--sizes", "0.05,0.1"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert " inputs/s of parsing" in done.stdout and "slowest input: " in done.stdout
+    assert "0 other (contract broken)" in done.stdout
+    assert "| one sequence that never closes | " in done.stdout and "0.1 MB" in done.stdout
