@@ -126,6 +126,7 @@ BINARY = bytes(range(256)) * 8
     ("no violation", "found no violation"),
     ("failed run", "its run failed (TLC exit 150"),
     ("spec error log", "holds no counterexample"),
+    ("no state frames", "holds no counterexample states"),
 ])
 def test_bad_run_folders_exit_2_with_one_line(tmp_path, case, needle):
     folder = tmp_path / "run"
@@ -156,10 +157,24 @@ def test_bad_run_folders_exit_2_with_one_line(tmp_path, case, needle):
             "failed run": lambda: (_edit(folder, manifest, ("outcome",), "failed"),
                                    _edit(folder, manifest, ("exit_code",), 150)),
             "spec error log": lambda: (folder / "tlc.log").write_text(fixture_text("Broken.tool.log")),
+            "no state frames": lambda: (folder / "tlc.log").write_text(_without_states()),
         }
         edits[case]()
     line = assert_one_line_error(render(folder), 2, needle)
     assert "Traceback" not in line
+
+
+def _without_states() -> str:
+    """The captured log with every state frame (2217) taken out, TLC's end left in place."""
+    kept, skipping = [], False
+    for line in fixture_text("underused-2x2.tool.log").split("\n"):
+        if line == "@!@!@STARTMSG 2217:4 @!@!@":
+            skipping = True
+        elif not skipping:
+            kept.append(line)
+        elif line == "@!@!@ENDMSG 2217 @!@!@":
+            skipping = False
+    return "\n".join(kept)
 
 
 def _edit(folder: Path, manifest: dict, path: tuple, value) -> None:
@@ -208,3 +223,17 @@ def test_binary_log_through_the_real_command(tmp_path):
     proc = dsqspec("trace", "render", str(folder), timeout=120)
     assert proc.returncode == 2 and proc.stdout == "" and "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") == 1 and "is not text" in proc.stderr
+
+
+@pytest.mark.parametrize("name", RUNS)
+def test_check_refuses_a_violation_whose_output_stops_before_tlc_finished(tmp_path, name):
+    """The same rule where `check` reads TLC's stream: exit 12 with a cut-off output is a TLC failure."""
+    from tlc_runner.check import interpret
+    from tlc_runner.errors import TlcFailed
+    from tlc_runner.tool_frames import parse_frames
+
+    text = fixture_text(f"{name}.tool.log")
+    assert interpret(12, parse_frames(text), tmp_path / "tlc.log")[0] is True
+    cut = text[: text.rindex("@!@!@ENDMSG 2217 @!@!@")]
+    with pytest.raises(TlcFailed, match="stops before its final"):
+        interpret(12, parse_frames(cut), tmp_path / "tlc.log")

@@ -81,8 +81,8 @@ def kept_counterexample(run: KeptRun) -> tuple[ErrorTrace, str | None]:
         trace = trace_from_messages(run.messages)
     except TraceParseError as err:
         raise UsageError(f"{run.log_path}: {err}") from None
-    if trace is None:
-        raise UsageError(f"{run.log_path} holds no counterexample, though {MANIFEST} records a violation")
+    if trace is None or not any(state.variables for state in trace.states):
+        raise UsageError(f"{run.log_path} holds no counterexample states, though {MANIFEST} records a violation")
     try:
         check_fits(trace, ModelFacts.from_dict(run.model))
     except TraceMismatch as err:
