@@ -16,9 +16,9 @@ from pathlib import Path
 from .errors import TlcFailed, UsageError
 from .outcome import tlc_version
 from .run_dirs import MANIFEST, RAW_LOG
+from .model_state import ModelFacts
 from .tool_frames import FINISHED, Message, parse_frames
 from .trace_fit import TraceMismatch, check_fits
-from .model_state import ModelFacts
 from .trace_parse import ErrorTrace, TraceParseError, trace_from_messages
 
 OUTCOMES = ("violation", "no violation", "failed")
@@ -41,6 +41,13 @@ class KeptRun:
 
 def load_kept_run(folder: Path) -> KeptRun:
     """run.json and tlc.log of a finished run, each checked; raises UsageError or TlcFailed."""
+    try:
+        return _load(folder)
+    except OSError as err:  # a folder dsqspec may not look into, a file that vanished
+        raise UsageError(f"cannot read {err.filename or folder}: {err.strerror}") from None
+
+
+def _load(folder: Path) -> KeptRun:
     if not folder.exists():
         raise UsageError(f"{folder} does not exist")
     if not folder.is_dir():
@@ -59,8 +66,8 @@ def load_kept_run(folder: Path) -> KeptRun:
         raise UsageError(f"{log_path} is not a TLC log written by dsqspec "
                          f"(its first lines are not the command and the jar's sha256)")
     if "outcome" not in manifest:
-        raise TlcFailed(f"{folder} holds an incomplete run: {MANIFEST} records no outcome "
-                        f"(dsqspec stopped before TLC finished); no counterexample shown")
+        raise TlcFailed(f"{folder} holds an incomplete run: its {MANIFEST} records no outcome "
+                        f"(dsqspec was stopped before the run ended); no counterexample shown")
     messages = parse_frames(text)
     if not any(m.code == FINISHED for m in messages):
         last = len(lines) - (1 if text.endswith("\n") else 0)
