@@ -167,3 +167,81 @@ def test_generated_tool_traces_round_trip(states):
         frames += ["@!@!@STARTMSG 2217:4 @!@!@", f"{i}: {header}", body, "", "@!@!@ENDMSG 2217 @!@!@"]
     trace = trace_from_messages(parse_frames("\n".join(frames)))
     assert [s.variables for s in trace.states] == states
+
+
+# -- the contract on malformed input: TraceParseError with a line, and nothing else -------
+
+def _frames(*frames: tuple[int, str]) -> str:
+    """Frames as TLC -tool prints them, below the two '#' lines dsqspec writes in tlc.log."""
+    out = ["# java tlc2.TLC -tool", "# jar sha256 fc0a7b69"]
+    for code, body in frames:
+        out += [f"@!@!@STARTMSG {code}:1 @!@!@", *body.split("\n"), f"@!@!@ENDMSG {code} @!@!@"]
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("code", [2110, 2107, 2114, 2132])
+def test_an_empty_violation_frame_is_a_parse_error_at_its_line(code):
+    with pytest.raises(TraceParseError) as err:
+        trace_from_messages(parse_frames(_frames((2262, "TLC2 Version 2.18"), (code, ""))))
+    assert err.value.line == 7 and "empty" in str(err.value)  # the frame's (empty) body line
+
+
+def test_errors_in_a_state_name_the_line_of_the_log():
+    text = fixture_text("Values.tool.log")
+    lines = text.split("\n")
+    target = next(i for i, l in enumerate(lines) if l.startswith("/\\ rec = ") and i > 40)
+    lines[target] = "/\\ rec = [a |-> ]"
+    with pytest.raises(TraceParseError) as err:
+        trace_from_messages(parse_frames("\n".join(lines)))
+    assert err.value.line == target + 1
+    assert "column" not in str(err.value)  # lark's position inside the value is not the file's
+
+
+@pytest.mark.parametrize("digits", [4300, 4301, 5000, 20_000, 100_000])
+def test_integers_past_pythons_4300_digit_limit_parse_exactly(digits):
+    literal = ("9" + "0123456789" * digits)[:digits]
+    assert len(literal) == digits
+    value = parse_value(literal)
+    assert value % 10**9 == int(literal[-9:]) and value.bit_length() > digits * 3.3
+    assert format_value(value) == literal
+    assert format_value(parse_value(f"-{literal}")) == f"-{literal}"
+    assert parse_value(f"<<{literal}, 1>>") == TlaSeq((value, 1))
+    assert parse_value(f"1..{literal}") == TlaInterval(1, value)
+
+
+def test_an_integer_beyond_the_bound_is_a_parse_error_with_its_line():
+    with pytest.raises(TraceParseError) as err:
+        parse_state_block("/\\ x = 1\n/\\ y = <<1,\n" + "7" * 100_001 + ">>", first_line=20)
+    assert err.value.line == 22 and "100,001 digits" in str(err.value)
+
+
+def test_values_nested_too_deeply_are_a_parse_error():
+    assert parse_value("<<" * 200 + ">>" * 200) is not None
+    with pytest.raises(TraceParseError) as err:
+        parse_value("<<" * 5000 + "1" + ">>" * 5000, first_line=3)
+    assert err.value.line == 3 and "nested" in str(err.value)
+
+
+def test_giant_numbers_in_frame_codes_and_state_headers_are_not_value_errors():
+    huge = "1" * 5000
+    messages = parse_frames(f"@!@!@STARTMSG {huge}:1 @!@!@\nx\n@!@!@ENDMSG {huge} @!@!@\n")
+    assert all(m.code is None for m in messages)  # not a frame: kept as loose text
+    text = _frames((2110, "Invariant Inv is violated."), (2217, f"{huge}: <Initial predicate>\n/\\ x = 1"))
+    with pytest.raises(TraceParseError) as err:
+        trace_from_messages(parse_frames(text))
+    assert err.value.line == 7 and "state header" in str(err.value)
+    plain = parse_plain_trace(f"Error: Invariant Inv is violated.\nState {huge}: <Initial predicate>\n/\\ x = 1\n")
+    assert plain.states == []  # not a state header: plain output's other lines are ignored too
+
+
+def test_a_corrupt_multi_megabyte_state_parses_in_linear_time():
+    """5.5 MB of continuation lines below one bad conjunct: read once, not once per line."""
+    import time
+
+    text = _frames((2110, "Invariant Inv is violated."),
+                   (2217, "1: <Initial predicate>\n/\\ x = )\n" + "  1, 2, 3,\n" * 500_000))
+    started = time.monotonic()
+    with pytest.raises(TraceParseError) as err:
+        trace_from_messages(parse_frames(text))
+    assert err.value.line == 8
+    assert time.monotonic() - started < 30  # well under a second here; quadratic: many minutes

@@ -17,7 +17,7 @@ from .outcome import VIOLATION_EXITS, Stats, failure_summary, stats_from, succee
 from .render import RenderedSpec, render
 from .run_dirs import keep_only_raw_log, new_run_dir, remove_run, write_manifest
 from .tlc_process import StatusLine, TlcInvocation, run_tlc
-from .tool_frames import VERSION, Message
+from .tool_frames import FINISHED, VERSION, Message
 from .trace_parse import ErrorTrace, TraceParseError, trace_from_messages
 
 
@@ -46,7 +46,11 @@ class RunSettings:
 
 
 def counterexample(messages, log_path: Path) -> ErrorTrace | None:
-    """The run's counterexample; output dsqspec cannot read is a TLC failure (exit 4)."""
+    """The run's counterexample; output dsqspec cannot read, or that stops before TLC's
+    end (so the trace may be partial), is a TLC failure (exit 4)."""
+    if not any(m.code == FINISHED for m in messages):
+        raise TlcFailed(f"TLC's output stops before its final \"Finished in\" message, so its "
+                        f"counterexample may be partial; raw output kept in {log_path}")
     try:
         return trace_from_messages(messages)
     except TraceParseError as err:

@@ -6,10 +6,10 @@ Exit codes (the contract of every command):
   0   no violation (verify: every result as expected)
   1   violation found (verify: a mismatch)
   2   usage or input error (bad option, unknown variant, out-of-range size,
-      bad hypothesis or claim file, unwritable output folder)
+      bad hypothesis or claim file, unwritable output folder, bad run folder)
   3   environment error (Java or TLC missing, corrupt or wrong version)
   4   TLC failed (spec or config error, crash, out of memory, timeout,
-      output dsqspec cannot parse)
+      output dsqspec cannot parse, trace render of an incomplete run)
   5   internal error (a bug in dsqspec: please report the command)
   130 interrupted (Ctrl-C); 143 SIGTERM, 129 SIGHUP
 """
@@ -362,8 +362,8 @@ def trace() -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="markdown", show_default=True)
 @click.option("--full", is_flag=True)
 def trace_render(run_dir, fmt, full) -> None:
-    found, version = trace_from_run_dir(run_dir)
-    click.echo(render_trace(found, report_context(run_dir, version), fmt, full), nl=False)
+    found, context = trace_from_run_dir(run_dir)
+    click.echo(render_trace(found, context, fmt, full), nl=False)
 
 
 def run() -> None:

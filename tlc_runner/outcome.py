@@ -33,11 +33,12 @@ TLC_EXIT_MEANINGS: dict[int, str] = {
 }
 VIOLATION_EXITS = {11, 12, 13, 14}
 
-_NUM = r"([\d,]+)"
+# Counts are bounded in length so that int() never meets a corrupt 5,000-digit one.
+_NUM = r"(\d[\d,]{0,26})"
 _STATS = re.compile(rf"{_NUM} states generated, {_NUM} distinct states found, {_NUM} states left on queue")
 _PROGRESS = re.compile(
-    rf"Progress\((\d+)\) at [^:]+:\d+:\d+: {_NUM} states generated \(([\d,]+) s/min\), "
-    rf"{_NUM} distinct states found \(([\d,]+) ds/min\), {_NUM} states left on queue"
+    rf"Progress\((\d{{1,18}})\) at [^:]+:\d+:\d+: {_NUM} states generated \({_NUM} s/min\), "
+    rf"{_NUM} distinct states found \({_NUM} ds/min\), {_NUM} states left on queue"
 )
 
 
@@ -79,14 +80,14 @@ def stats_from(messages: list[Message]) -> Stats:
             if match:
                 stats.generated, stats.distinct, stats.left = (_int(g) for g in match.groups())
         elif message.code == SEARCH_DEPTH:
-            depth = re.search(r"is (\d+)", message.body)
+            depth = re.search(r"is (\d{1,18})\b", message.body)
             stats.depth = int(depth.group(1)) if depth else None
         elif message.code == PROGRESS:
             progress = parse_progress(message.body)
             if progress:
                 stats.rate_per_min = progress.rate_per_min
         elif message.code == INIT_STATES and not stats.generated:
-            found = re.search(r"(\d[\d,]*) distinct state", message.body)
+            found = re.search(rf"{_NUM} distinct state", message.body)
             if found:
                 stats.distinct = _int(found.group(1))
     return stats

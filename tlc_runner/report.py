@@ -5,18 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .check import CheckResult, counterexample
+from .check import CheckResult
 from .errors import UsageError
+from .kept_run import kept_counterexample, load_kept_run
 from .model_state import ModelFacts
-from .outcome import tlc_version
 from .output.itf import render_itf
 from .output.json_out import render_json
 from .output.markdown import render_markdown, render_no_violation_markdown
 from .output.summary import no_violation
 from .output.text import render_text
-from .run_dirs import RAW_LOG, read_manifest
+from .run_dirs import read_manifest
 from .timeline import build_timeline
-from .tool_frames import parse_frames
 from .trace_parse import ErrorTrace
 
 
@@ -32,7 +31,10 @@ def _spec_text(run_dir: Path, module: str | None) -> str | None:
 
 
 def report_context(run_dir: Path, version: str | None) -> dict:
-    manifest = read_manifest(run_dir)
+    return context_from_manifest(read_manifest(run_dir), version, run_dir)
+
+
+def context_from_manifest(manifest: dict, version: str | None, run_dir: Path) -> dict:
     model = manifest.get("model", {})
     return {
         "spec_tla": _spec_text(run_dir, manifest.get("module")),
@@ -45,15 +47,11 @@ def report_context(run_dir: Path, version: str | None) -> dict:
     }
 
 
-def trace_from_run_dir(run_dir: Path) -> tuple[ErrorTrace, str | None]:
-    log = run_dir / RAW_LOG
-    if not log.is_file():
-        raise UsageError(f"{run_dir} has no {RAW_LOG}: not a kept dsqspec run")
-    messages = parse_frames(log.read_text())
-    found = counterexample(messages, log)
-    if found is None:
-        raise UsageError(f"{run_dir} holds no counterexample (its run found no violation)")
-    return found, tlc_version(messages)
+def trace_from_run_dir(run_dir: Path) -> tuple[ErrorTrace, dict]:
+    """A kept run's counterexample and its report context; bad or incomplete folders raise."""
+    run = load_kept_run(run_dir)
+    trace, version = kept_counterexample(run)
+    return trace, context_from_manifest(run.manifest, version, run.folder)
 
 
 def render_trace(trace: ErrorTrace, context: dict, fmt: str, full: bool = False) -> str:

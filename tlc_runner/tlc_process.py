@@ -215,7 +215,7 @@ def run_tlc(invocation: TlcInvocation, run_dir: Path, status: StatusLine | None 
         raise TlcFailed(f"cannot create {run_dir / 'tmp'}: {err.strerror or err}; TLC not started") from err
     command = invocation.command(run_dir)
     log_path = run_dir / RAW_LOG
-    reader = FrameReader()
+    reader = FrameReader(first_line=3)  # tlc.log's line numbers: two header lines come first
     env = dict(os.environ, LC_ALL="C.UTF-8")
     log = RawLog(log_path)
     log.write(("# " + " ".join(command) + "\n").encode("utf-8", errors="replace"))

@@ -8,7 +8,8 @@ In tool mode TLC wraps every message as
 
 (classes: 0 none, 1 error, 2 TLC bug, 3 warning, 4 state).  SANY's "Parsing
 file" lines and Java stack traces arrive between frames, unframed; they are kept
-as messages with code None so that nothing TLC said is lost.
+as messages with code None so that nothing TLC said is lost.  Every message
+knows the line its body starts on, so that errors in it can name a line of the log.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-START = re.compile(r"^(.*)@!@!@STARTMSG (-?\d+)(?::(\d+))? @!@!@$")
-END = re.compile(r"^@!@!@ENDMSG (-?\d+) @!@!@$")
+# Codes are bounded in length: a corrupt 5,000-digit "code" is text, not a frame.
+START = re.compile(r"^(.*)@!@!@STARTMSG (-?\d{1,9})(?::(\d{1,9}))? @!@!@$")
+END = re.compile(r"^@!@!@ENDMSG (-?\d{1,9}) @!@!@$")
 
 # Message codes dsqspec acts on (tlc2/output/EC.java, identical in 1.7.3 and master)
 VERSION = 2262
@@ -43,33 +45,47 @@ class Message:
     code: int | None  # None: text TLC printed outside any frame
     cls: int
     body: str
+    line: int = 1  # the line of the whole output on which `body` starts
 
 
 class FrameReader:
-    """Feed lines; collects complete messages in `messages`."""
+    """Feed lines; collects complete messages in `messages`.
 
-    def __init__(self) -> None:
+    `first_line` is the number of the first line fed (a log with header lines
+    above TLC's output starts later)."""
+
+    def __init__(self, first_line: int = 1) -> None:
         self.messages: list[Message] = []
         self._open: tuple[int, int] | None = None
         self._lines: list[str] = []
         self._loose: list[str] = []
+        self._next_line = first_line  # number of the line the next feed() gets
+        self._body_line = first_line  # where the open frame's body, or the loose text, starts
 
     def feed(self, line: str) -> Message | None:
         line = line.rstrip("\n")
+        number = self._next_line
+        self._next_line += 1
         if self._open is None:
             start = START.match(line)
             if start:
                 if start.group(1):
+                    if not self._loose:
+                        self._body_line = number
                     self._loose.append(start.group(1))
                 self._flush_loose()
                 self._open = (int(start.group(2)), int(start.group(3) or 0))
                 self._lines = []
+                self._body_line = number + 1
                 return None
+            if not self._loose:
+                self._body_line = number
             self._loose.append(line)
             return None
         end = END.match(line)
         if end and int(end.group(1)) == self._open[0]:
-            message = Message(self._open[0], self._open[1], "\n".join(self._lines).rstrip("\n"))
+            message = Message(self._open[0], self._open[1], "\n".join(self._lines).rstrip("\n"),
+                              self._body_line)
             self.messages.append(message)
             self._open = None
             return message
@@ -79,15 +95,17 @@ class FrameReader:
     def close(self) -> list[Message]:
         """End of stream: an unterminated frame is kept as loose text."""
         if self._open is not None:
-            self._loose.extend(self._lines)
+            self._loose.extend(self._lines)  # starts at _body_line: no loose text is pending
             self._open = None
         self._flush_loose()
         return self.messages
 
     def _flush_loose(self) -> None:
-        text = "\n".join(self._loose).strip("\n")
-        if text.strip():
-            self.messages.append(Message(None, 0, text))
+        text = "\n".join(self._loose)
+        stripped = text.lstrip("\n")
+        if stripped.strip():
+            line = self._body_line + len(text) - len(stripped)
+            self.messages.append(Message(None, 0, stripped.rstrip("\n"), line))
         self._loose = []
 
 

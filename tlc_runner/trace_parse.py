@@ -6,7 +6,9 @@ values apart from strings, because ITF output and the timeline need both.
 Values wrapped over several lines at 80 columns parse like one-liners: the
 lexer ignores all white space between tokens.
 
-Malformed input raises `TraceParseError` with a line number, never anything else.
+Malformed input raises `TraceParseError` with a line number, never anything else,
+and parsing takes time linear in the input: a corrupt log of megabytes is read
+once, not once per line.
 """
 
 from __future__ import annotations
@@ -104,6 +106,15 @@ class TlaInterval:
 
 Value = Union[int, bool, str, ModelValue, TlaSet, TlaSeq, TlaRecord, TlaFunction, TlaInterval]
 
+# TLC's integers are Java ints, but a printed value is exact at any size dsqspec
+# accepts.  CPython converts long decimal strings in super-linear time (and refuses
+# more than 4,300 digits by default), so longer literals are converted in halves,
+# and literals beyond MAX_INT_DIGITS are rejected rather than slowing parsing down.
+INT_STR_CHUNK = 4000
+MAX_INT_DIGITS = 100_000
+# Deeper values would overflow Python's recursion in comparison, hashing and output.
+MAX_DEPTH = 200
+
 _STRING_ESCAPES = {"n": "\n", "t": "\t", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 
 
@@ -111,12 +122,50 @@ def _unescape(literal: str) -> str:
     return re.sub(r"\\(.)", lambda m: _STRING_ESCAPES.get(m.group(1), m.group(1)), literal[1:-1])
 
 
+class _ValueTooLarge(Exception):
+    """Raised inside the transformer; parse_value turns it into a TraceParseError."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def exact_int(token) -> int:
+    """A decimal literal as an exact int, whatever its length up to MAX_INT_DIGITS."""
+    text = str(token)
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise _ValueTooLarge(f"integer literal of {digits:,} digits (more than {MAX_INT_DIGITS:,})",
+                             getattr(token, "line", None) or 1)
+    if text.startswith("-"):
+        return -_decimal(text[1:])
+    return _decimal(text)
+
+
+def _decimal(digits: str) -> int:
+    if len(digits) <= INT_STR_CHUNK:
+        return int(digits)
+    low = len(digits) // 2
+    return _decimal(digits[:-low]) * 10**low + _decimal(digits[-low:])
+
+
+def int_text(number: int) -> str:
+    """str(number), exact beyond CPython's 4,300-digit limit on int-to-string conversion."""
+    if number < 0:
+        return "-" + int_text(-number)
+    if number.bit_length() * 0.30103 < INT_STR_CHUNK:  # digits = bits * log10(2)
+        return str(number)
+    low = int(number.bit_length() * 0.30103) // 2  # half the digits, roughly
+    high, rest = divmod(number, 10**low)
+    return int_text(high) + int_text(rest).rjust(low, "0")
+
+
 class _ToValue(lark.Transformer):
     def string(self, items):
         return _unescape(str(items[0]))
 
     def integer(self, items):
-        return int(items[0])
+        return exact_int(items[0])
 
     def true(self, _items):
         return True
@@ -146,7 +195,7 @@ class _ToValue(lark.Transformer):
         return TlaSet(tuple(i for i in items if i is not None))
 
     def interval(self, items):
-        return TlaInterval(int(items[0]), int(items[1]))
+        return TlaInterval(exact_int(items[0]), exact_int(items[1]))
 
 
 _PARSER_CACHE: list[lark.Lark] = []
@@ -171,18 +220,47 @@ def parse_value(text: str, first_line: int = 1) -> Value:
         return cached
     try:
         value = _parser().parse(text)
-        if len(_PARSED) < 100_000:
-            _PARSED[text] = value
-        return value
+    except _ValueTooLarge as err:
+        raise TraceParseError(f"cannot parse TLC value: {err}", first_line + err.line - 1) from None
     except lark.exceptions.UnexpectedInput as err:
-        line = first_line + (err.line - 1 if getattr(err, "line", -1) and err.line > 0 else 0)
+        where = getattr(err, "line", -1)
+        line = first_line + (where - 1 if isinstance(where, int) and where > 0 else 0)
         raise TraceParseError(f"cannot parse TLC value: {_short(err)}", line) from None
+    except lark.exceptions.VisitError as err:
+        inner = err.orig_exc
+        line = first_line + (inner.line - 1 if isinstance(inner, _ValueTooLarge) else 0)
+        raise TraceParseError(f"cannot parse TLC value: {inner}", line) from None
     except lark.exceptions.LarkError as err:
-        raise TraceParseError(f"cannot parse TLC value: {err}", first_line) from None
+        raise TraceParseError(f"cannot parse TLC value: {_short(err)}", first_line) from None
+    if _depth(value) > MAX_DEPTH:
+        raise TraceParseError(f"TLC value nested more than {MAX_DEPTH} levels deep", first_line)
+    if len(_PARSED) < 100_000:
+        _PARSED[text] = value
+    return value
+
+
+def _depth(value: Value) -> int:
+    """Nesting depth, found without recursion (the value may be arbitrarily deep)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            return deepest
+        if isinstance(node, (TlaSet, TlaSeq)):
+            stack.extend((child, depth + 1) for child in node.items)
+        elif isinstance(node, TlaRecord):
+            stack.extend((child, depth + 1) for _, child in node.fields)
+        elif isinstance(node, TlaFunction):
+            for key, child in node.pairs:
+                stack.extend(((key, depth + 1), (child, depth + 1)))
+    return deepest
 
 
 def _short(err: Exception) -> str:
-    return str(err).strip().splitlines()[0][:160]
+    """Lark's first line, without its position inside the value (the caller gives the file's line)."""
+    lines = str(err).strip().splitlines()
+    return re.sub(r" at line \d+, column \d+\.?$", "", lines[0] if lines else type(err).__name__)[:160]
 
 
 # -- printing values the way TLC prints them (for ITF keys, tests, messages) ----------
@@ -202,7 +280,7 @@ def format_value(value: Value) -> str:
     if isinstance(value, str):
         return _escape(value)
     if isinstance(value, int):
-        return str(value)
+        return int_text(value)
     if isinstance(value, TlaRecord):
         return "[" + ", ".join(f"{k} |-> {format_value(v)}" for k, v in value.fields) + "]"
     if isinstance(value, TlaFunction):
@@ -225,6 +303,7 @@ class TraceState:
     location: str  # "line 3, col 5 to line 9, col 2 of module M", or ""
     variables: dict[str, Value] = field(default_factory=dict)
     back_to: int | None = None  # a lasso's "Back to state N"
+    line: int = 0  # where the state starts in the log (0: not known)
 
 
 @dataclass
@@ -240,28 +319,32 @@ class ErrorTrace:
     states: list[TraceState]
 
 
-_HEADER = re.compile(r"^(\d+): (?:<(.*)>|(Stuttering)|Back to state: <(.*)>)\s*$")
+# State numbers are bounded in length so that int() never meets a 5,000-digit one.
+_CONJUNCT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*) = ")
+_HEADER = re.compile(r"^(\d{1,18}): (?:<(.*)>|(Stuttering)|Back to state: <(.*)>)\s*$")
 _ACTION = re.compile(r"^([\w!]+(?:\(.*\))?) (line \d+, col \d+ to line \d+, col \d+ of module \w+)$")
 
 
 def parse_state_block(text: str, first_line: int = 1) -> dict[str, Value]:
     """`/\\ x = v` conjuncts (or a lone `x = v`), continuation lines included."""
     lines = text.split("\n")  # only \n: TLC prints \v, \x1c.. inside strings unescaped
-    chunks: list[tuple[int, str]] = []
+    # (first line number, its lines): a conjunct's lines are joined once, at the end,
+    # so a block of n lines costs O(n), not O(n^2)
+    chunks: list[tuple[int, list[str]]] = []
     for offset, line in enumerate(lines):
         if not line.strip():
             continue
         if line.startswith("/\\ ") or not chunks:
-            chunks.append((first_line + offset, line[3:] if line.startswith("/\\ ") else line))
+            chunks.append((first_line + offset, [line[3:] if line.startswith("/\\ ") else line]))
         else:
-            number, body = chunks[-1]
-            chunks[-1] = (number, body + "\n" + line)
+            chunks[-1][1].append(line)
     variables: dict[str, Value] = {}
-    for number, chunk in chunks:
-        match = re.match(r"^\s*([A-Za-z_][A-Za-z0-9_]*) = ", chunk)
+    for number, parts in chunks:
+        match = _CONJUNCT.match(parts[0])
         if not match:
-            raise TraceParseError(f"expected 'name = value', got {chunk.split(chr(10))[0][:60]!r}", number)
-        variables[match.group(1)] = parse_value(chunk[match.end():], number)
+            raise TraceParseError(f"expected 'name = value', got {parts[0][:60]!r}", number)
+        parts[0] = parts[0][match.end():]
+        variables[match.group(1)] = parse_value("\n".join(parts), number)
     return variables
 
 
@@ -273,10 +356,10 @@ def parse_state_message(body: str, first_line: int = 1) -> TraceState:
         raise TraceParseError(f"not a TLC state header: {head[:60]!r}", first_line)
     index = int(match.group(1))
     if match.group(3):
-        return TraceState(index, "Stuttering", "")
+        return TraceState(index, "Stuttering", "", line=first_line)
     info = match.group(2) if match.group(2) is not None else match.group(4)
     action, location = _split_info(info)
-    state = TraceState(index, action, location, parse_state_block(rest, first_line + 1))
+    state = TraceState(index, action, location, parse_state_block(rest, first_line + 1), line=first_line)
     if match.group(4) is not None:
         state.back_to = index
     return state
@@ -292,16 +375,20 @@ def _split_info(info: str) -> tuple[str, str]:
 
 
 def _violation_from(message: Message) -> Violation | None:
+    """The violation a frame reports; a violation frame with no text is malformed."""
+    if message.code not in (INVARIANT_VIOLATED, INVARIANT_VIOLATED_INITIAL, DEADLOCK, ASSERT_FAILED):
+        return None
     body = message.body.strip()
+    if not body:
+        raise TraceParseError(f"TLC's violation message (code {message.code}) is empty", message.line)
+    first = body.splitlines()[0]
     if message.code in (INVARIANT_VIOLATED, INVARIANT_VIOLATED_INITIAL):
         name = re.search(r"Invariant (\S+) is violated", body)
         kind = "invariant-initial" if message.code == INVARIANT_VIOLATED_INITIAL else "invariant"
-        return Violation(kind, name.group(1) if name else None, body.splitlines()[0])
+        return Violation(kind, name.group(1) if name else None, first)
     if message.code == DEADLOCK:
-        return Violation("deadlock", None, body.splitlines()[0])
-    if message.code == ASSERT_FAILED:
-        return Violation("assert", None, body)
-    return None
+        return Violation("deadlock", None, first)
+    return Violation("assert", None, body)
 
 
 def trace_from_messages(messages: list[Message]) -> ErrorTrace | None:
@@ -316,10 +403,11 @@ def trace_from_messages(messages: list[Message]) -> ErrorTrace | None:
                 # TLC prints the offending initial state inside the same message
                 _, _, rest = message.body.partition("\n")
                 if rest.strip():
-                    states.append(TraceState(1, "Initial predicate", "", parse_state_block(rest, 2)))
+                    states.append(TraceState(1, "Initial predicate", "",
+                                             parse_state_block(rest, message.line + 1), line=message.line))
             continue
         if violation and message.code in (STATE, STATE_INITIAL_ERROR):
-            states.append(parse_state_message(message.body))
+            states.append(parse_state_message(message.body, message.line))
     if violation is None:
         return None
     return ErrorTrace(violation, states)
@@ -329,7 +417,7 @@ _PLAIN_VIOLATION = re.compile(
     r"^Error: (Invariant (\S+) is violated( by the initial state:)?\.?|Deadlock reached\.|"
     r"The first argument of Assert evaluated to FALSE.*)$"
 )
-_PLAIN_STATE = re.compile(r"^State (\d+): (?:<(.*)>|(Stuttering))\s*$")
+_PLAIN_STATE = re.compile(r"^State (\d{1,18}): (?:<(.*)>|(Stuttering))\s*$")
 
 
 def parse_plain_trace(text: str) -> ErrorTrace | None:

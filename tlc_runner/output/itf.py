@@ -25,7 +25,7 @@ import json
 
 from ..spec_shapes import FUNCTION, variable_kinds
 from ..trace_parse import (ErrorTrace, ModelValue, TlaFunction, TlaInterval, TlaRecord, TlaSeq,
-                           TlaSet, Value)
+                           TlaSet, Value, int_text)
 
 HISTORY_VARIABLES = ("evt",)
 CONFLICT = ("conflict",)
@@ -40,7 +40,7 @@ def encode(value: Value, function: bool = False):
     if isinstance(value, str):
         return value
     if isinstance(value, int):
-        return value if abs(value) < 2**53 else {"#bigint": str(value)}
+        return value if abs(value) < 2**53 else {"#bigint": int_text(value)}
     if isinstance(value, TlaSeq):
         if function:  # a function with domain 1..n prints as a sequence
             return {"#map": [[i, encode(v)] for i, v in enumerate(value.items, 1)]}
