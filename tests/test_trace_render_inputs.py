@@ -237,3 +237,15 @@ def test_check_refuses_a_violation_whose_output_stops_before_tlc_finished(tmp_pa
     cut = text[: text.rindex("@!@!@ENDMSG 2217 @!@!@")]
     with pytest.raises(TlcFailed, match="stops before its final"):
         interpret(12, parse_frames(cut), tmp_path / "tlc.log")
+
+
+def test_run_json_with_an_integer_past_the_int_string_limit_is_bad_input(tmp_path):
+    """Found by the CI fuzz: json.loads raises ValueError, not JSONDecodeError, on a
+    5,000-digit number, which escaped as a traceback."""
+    from tlc_runner.errors import UsageError
+    from tlc_runner.kept_run import _manifest
+
+    path = tmp_path / "run.json"
+    path.write_text('{"outcome": ' + "1" * 5000 + "}")
+    with pytest.raises(UsageError, match="too long"):
+        _manifest(path)

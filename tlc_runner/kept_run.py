@@ -116,6 +116,8 @@ def _manifest(path: Path) -> dict:
         raise UsageError(f"{path} is not valid JSON: {err}") from None
     except RecursionError:
         raise UsageError(f"{path} is not a dsqspec run.json: nested too deeply") from None
+    except ValueError:  # an integer past Python's int-string limit: dsqspec never writes one
+        raise UsageError(f"{path} is not a dsqspec run.json: a number too long to read") from None
     if not isinstance(data, dict):
         raise UsageError(f"{path} is not a dsqspec run.json: not a JSON object")
     problem = _manifest_problem(data)
