@@ -130,7 +130,8 @@ def test_trace_render_itf_without_the_rendered_spec_is_an_input_error(tmp_path):
     run.mkdir()
     (run / "tlc.log").write_text(fixture_text("underused-2x2.tool.log"))
     model = json.loads((FIXTURES / "underused-2x2.model.json").read_text())
-    (run / "run.json").write_text(json.dumps({"model": model, "module": "DeferredSplit_underused_2p2f"}))
+    (run / "run.json").write_text(json.dumps({"model": model, "module": "DeferredSplit_underused_2p2f",
+                                             "outcome": "violation"}))
     proc = dsqspec("trace", "render", str(run), "--format", "itf")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and "functions from records" in proc.stderr
