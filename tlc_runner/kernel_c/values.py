@@ -130,6 +130,8 @@ def ite(c: V, a: V, b: V) -> V:
         return a if c.args[0] else b
     if a == b:
         return a
+    if c.op == "ne" and c.args[0] == a and is_const(c.args[1]) and is_const(b) and b.args == c.args[1].args:
+        return a  # IF x /= NIL THEN x ELSE NIL
     return V("ite", (c, a, b), a.ty)
 
 

@@ -1,0 +1,279 @@
+"""Steps -> Jinja text that calls kernel.tla.j2's macros (rendered in the variant's context)."""
+
+from __future__ import annotations
+
+from . import values as X
+from .cfg import Access, reachable
+from .steps import MACROS, D, P, Compiler, If, Leaf, Pick, skip
+from .values import Env, V, tla
+
+
+def q(s: str) -> str:
+    """A Jinja string literal."""
+    return repr(s)
+
+
+class Emitter(Compiler):
+    def outcomes(self, a: Access) -> list[tuple[V | None, Env, object]]:
+        """(condition, registers after the access, where it continues) for each outcome."""
+        e = Env()
+        args = [X.resolve(x, e, P) if isinstance(x, V) else x for x in a.args]
+        if a.kind == "iter_first":
+            pos, _, head = a.args
+            h = tla(head)
+            empty = X.text(f"nxt[{h}] = {h}", "bool")
+            return [(empty, Env(regs={pos: X.const(X.NIL)}), a.succs[0]),
+                    (X.not_(empty), Env(regs={pos: X.text(f"nxt[{h}]", "ptr")}), a.succs[1])]
+        if a.kind == "iter_next":
+            pos, nx, _ = a.args
+            return [(None, Env(regs={nx: X.text(f"nxt[{pos}[{P}]]", "ptr")}, nonnull=frozenset({f"{pos}[{P}]"})),
+                     a.succs[0])]
+        if a.kind == "iter_adv":
+            pos, nx, head = a.args
+            h, n = tla(head), f"{nx}[{P}]"
+            at_head = X.text(f"{n} = {h}", "bool")
+            return [(at_head, Env(regs={pos: X.const(X.NIL), nx: X.const(X.NIL)}), a.succs[0]),
+                    (X.not_(at_head), Env(regs={pos: X.text(n, "ptr"), nx: X.text(f"nxt[{n}]", "ptr")},
+                                          nonnull=frozenset({n})), a.succs[1])]
+        env = Env(nonnull=frozenset(tla(x) for x in args if isinstance(x, V) and x.ty == "ptr"))
+        if a.kind == "list_empty":
+            env.tmps[a.result] = X.text(f"nxt[{tla(args[0])}] = {tla(args[0])}", "bool")
+        elif a.kind == "try_get":
+            env.tmps[a.result] = X.text(f"ref[{tla(args[0])}] > 0", "bool")
+        elif a.kind == "pm_test":
+            env.tmps[a.result] = X.text(f"pm[{tla(args[0])}]", "bool")
+        return [(None, env.copy(), s) for s in a.succs]
+
+    def tree(self, a: Access):
+        if id(a) in self._trees:
+            return self._trees[id(a)]
+        trees = []
+        for cond, env, succ in self.outcomes(a):
+            env.locals.update(self.locals_at.get(id(a), {}))
+            trees.append((cond, self.run(succ, env)))
+        if a.kind in MACROS or a.kind == "len_add" and not a.locked:
+            out = [t for _, t in trees]
+        else:
+            out = trees[-1][1]
+            for cond, t in reversed(trees[:-1]):
+                out = If(cond, t, out)
+        self._trees[id(a)] = out
+        for t in (out if isinstance(out, list) else [out]):
+            for leaf in self.leaves(t):
+                self.arrive(leaf)
+        return out
+
+    # -- the TLA+ body of a compiled step
+    def body(self, a: Access, tree, start_live: set) -> tuple[list[str], list[str]]:
+        leaves = self.leaves(tree)
+        for leaf in leaves:
+            self.arrive(leaf)
+        changed_regs = sorted({v for l in leaves for v in self.regs if self.reg_value(v, l, start_live) is not None})
+        shared_pm = any("pm" in l.env.shared for l in leaves)
+        lines, changed = [], list(changed_regs) + (["pm"] if shared_pm else [])
+
+        def updates(leaf: Leaf) -> list[str]:
+            out = []
+            for v in changed_regs:
+                val = self.reg_value(v, leaf, start_live)
+                out.append(f"{v}' = [{v} EXCEPT ![{P}] = {tla(val)}]" if val is not None else f"{v}' = {v}")
+            if shared_pm:
+                out.append(f"pm' = {tla(leaf.env.shared['pm'])}" if "pm" in leaf.env.shared else "pm' = pm")
+            out.append(f"pc' = [pc EXCEPT ![{P}] = \"{self.label(leaf.target)}\"]")
+            return out
+
+        if not self._has_pick(tree):
+            for v in list(changed_regs):
+                expr = self._ite(tree, lambda l, v=v: self.reg_value(v, l, start_live) or X.text(f"{v}[{P}]"))
+                if tla(expr) == f"{v}[{P}]":
+                    changed.remove(v)
+                    continue
+                lines.append(f"/\\ {v}' = [{v} EXCEPT ![{P}] = {tla(expr)}]")
+            if shared_pm:
+                expr = self._ite(tree, lambda l: l.env.shared.get("pm", X.text("pm")))
+                lines.append(f"/\\ pm' = {tla(expr)}")
+            lines.append(f"/\\ pc' = [pc EXCEPT ![{P}] = {tla(self._ite(tree, lambda l: X.text(chr(34) + self.label(l.target) + chr(34))))}]")
+        else:
+            lines.append("/\\ " + self._disj(tree, [], updates).replace("\n", "\n" + " " * 7))
+        return lines, changed
+
+    def _has_pick(self, t) -> bool:
+        if isinstance(t, Pick):
+            return True
+        if isinstance(t, If):
+            return self._has_pick(t.then) or self._has_pick(t.other)
+        return False
+
+    def _ite(self, t, value) -> V:
+        if isinstance(t, Leaf):
+            return value(t)
+        return X.ite(t.cond, self._ite(t.then, value), self._ite(t.other, value))
+
+    def _disj(self, t, conds: list[str], updates) -> str:
+        arms = []
+
+        def walk(t, conds):
+            if isinstance(t, Leaf):
+                arms.append(" /\\ ".join(conds + updates(t)))
+            elif isinstance(t, If):
+                walk(t.then, conds + [tla(t.cond)])
+                walk(t.other, conds + [tla(X.not_(t.cond))])
+            else:
+                for o in t.options:
+                    walk(o, conds)
+
+        walk(t, conds)
+        unique = list(dict.fromkeys(arms))  # two paths to the same place are one transition
+        return "\n".join(f"\\/ {arm}" for arm in unique)
+
+    # -- one access
+    def emit_step(self, a: Access) -> str:
+        lbl, fn = self.label(a), self.fn
+        start_live = self.live.get(id(a), set())
+        args = [X.resolve(x, Env(), P) if isinstance(x, V) else x for x in a.args]
+        if a.kind in MACROS:
+            return self.emit_macro(a, lbl, args, start_live)
+        tree = self.tree(a)
+        lines, changed = self.body(a, tree, start_live)
+        guard, shared = None, []
+        if a.kind == "lock":
+            ev = f'K.E("s", {q(fn)}, "spin_lock", "lock", "Q")'
+            guard, shared, changed = "lock = NIL", [f"/\\ lock' = {P}"], changed + ["lock"]
+        elif a.kind == "unlock":
+            ev = f'K.E("s", {q(fn)}, "spin_unlock", "unlock", "Q")'
+            shared, changed = ["/\\ lock' = NIL"], changed + ["lock"]
+        elif a.kind == "iter_first":
+            h = tla(args[2])
+            ev = f'K.E("s", {q(fn)}, "list_for_each_entry_safe", "load", {q(h)}, \'"next"\', {q(f"nxt[{h}]")})'
+        elif a.kind == "iter_next":
+            c = f"{args[0]}[{P}]"
+            ev = f'K.E("s", {q(fn)}, "list_for_each_entry_safe", "load", {q(c)}, \'"next"\', {q(f"nxt[{c}]")})'
+        elif a.kind == "iter_adv":
+            n, h = f"{args[1]}[{P}]", tla(args[2])
+            ev = (f'K.E("s", {q(fn)}, "list_for_each_entry_safe", "load", {q(n)}, \'"next"\', '
+                  f'{q(f"IF {n} = {h} THEN NIL ELSE nxt[{n}]")})')
+        elif a.kind == "list_empty":
+            x = tla(args[0])
+            ev = f'K.E("s", {q(fn)}, "list_empty", "load", {q(x)}, \'"next"\', {q(f"nxt[{x}]")})'
+        elif a.kind == "try_get":
+            f = tla(args[0])
+            ev = f'K.E("s", {q(fn)}, "folio_try_get", "try_get", {q(f)}, \'"ref"\', {q(f"ref[{f}]")})'
+            shared, changed = [f"/\\ ref' = [ref EXCEPT ![{f}] = IF @ > 0 THEN @ + 1 ELSE @]"], changed + ["ref"]
+        elif a.kind == "pm_test":
+            f = tla(args[0])
+            ev = f'K.E("s", {q(fn)}, "folio_test_partially_mapped", "load", {q(f)}, \'"pm"\', {q(f"pm[{f}]")})'
+        elif a.kind in ("pm_set", "pm_clear"):
+            f, val = tla(args[0]), "TRUE" if a.kind == "pm_set" else "FALSE"
+            prim = "__folio_set_partially_mapped" if a.kind == "pm_set" else "__folio_clear_partially_mapped"
+            ev = f'K.E("s", {q(fn)}, {q(prim)}, "store", {q(f)}, \'"pm"\', {q(val)})'
+            if "pm" in changed:
+                raise a.pos.error("two PG_partially_mapped writes in one step")
+            shared, changed = [f"/\\ pm' = [pm EXCEPT ![{f}] = {val}]"], changed + ["pm"]
+        elif a.kind == "len_add":
+            d = tla(args[0])
+            if not a.locked:
+                return self.emit_macro(a, lbl, args, start_live)
+            ev = f'K.E("s", {q(fn)}, "split_queue_len", "store", \'"len"\', \'"-"\', {q(f"len + ({d})")})'
+            shared, changed = [f"/\\ len' = len + ({d})"], changed + ["len"]
+        else:
+            raise a.pos.error(f"internal: no emitter for {a.kind}")
+        body = "\n".join("    " + l for l in shared + lines)
+        g = f", guard={q(guard)}" if guard else ""
+        return (f"{{% call K.step({q(lbl)}, \"s\", \"Shrinkers\", {changed!r}, {ev}{g}) %}}\n{body}\n{{%- endcall %}}")
+
+    def emit_macro(self, a: Access, lbl: str, args: list, start_live: set) -> str:
+        fn = self.fn
+        trees = self.tree(a)
+        parts = []
+        resets = a.kind in ("list_del_init", "folio_put", "split")
+        for t in trees:
+            if self._has_pick(t):
+                raise a.pos.error(f"a nondeterministic choice right after {a.kind} is not supported")
+            for leaf in self.leaves(t):
+                self.arrive(leaf)
+                if "pm" in leaf.env.shared:
+                    raise a.pos.error(f"PG_partially_mapped work right after {a.kind} is not supported")
+            regs = sorted({v for l in self.leaves(t) for v in self.regs
+                           if self.reg_value(v, l, start_live, resets) is not None})
+            to = self._ite(t, lambda l: X.text(chr(34) + self.label(l.target) + chr(34)))
+            to_s = tla(to) if to.op == "ite" else self.label(self.leaves(t)[0].target)
+            extra = " /\\ ".join(
+                f"{v}' = [{v} EXCEPT ![{P}] = {tla(self._ite(t, lambda l, v=v: self.reg_value(v, l, start_live, resets) or X.text(f'{v}[{P}]')))}]"
+                for v in regs)
+            parts.append((to_s, extra, regs))
+        to, extra, regs = parts[0]
+        locked = "True" if a.locked else "False"
+        x = [tla(v) if isinstance(v, V) else v for v in args]
+
+        def with_extra(keyword: str, changed_kw: str) -> str:
+            return f", {keyword}={q(extra)}, {changed_kw}={regs!r}" if extra else ""
+
+        if a.kind == "list_move":
+            if extra:
+                raise a.pos.error("register work right after list_move() is not supported")
+            return f"{{{{ K.list_move({q(lbl)}, \"s\", \"Shrinkers\", {q(fn)}, {q(x[0])}, {q(x[1])}, {q(to)}, {locked}) }}}}"
+        if a.kind == "list_del_init":
+            return (f"{{{{ K.list_del_init({q(lbl)}, \"s\", \"Shrinkers\", {q(fn)}, {q(x[0])}, {q(to)}, {locked}"
+                    f"{with_extra('extra', 'extra_changed')}) }}}}")
+        if a.kind in ("list_add_tail", "list_add"):
+            if extra:
+                raise a.pos.error(f"register work right after {a.kind}() is not supported")
+            tail = "True" if a.kind == "list_add_tail" else "False"
+            return (f"{{{{ K.list_add({q(lbl)}, \"s\", \"Shrinkers\", {q(fn)}, {q(a.kind)}, {q(x[0])}, {q(x[1])}, "
+                    f"{q(to)}, {locked}, {tail}) }}}}")
+        if a.kind == "list_splice_tail":
+            if extra:
+                raise a.pos.error("register work right after list_splice_tail() is not supported")
+            return (f"{{{{ K.list_splice_tail({q(lbl)}, \"s\", \"Shrinkers\", {q(fn)}, {q(x[0])}, {q(x[1])}, "
+                    f"{q(to)}, {locked}) }}}}")
+        if a.kind == "folio_put":
+            return (f"{{{{ K.folio_put({q(lbl)}, \"s\", \"Shrinkers\", {q(a.fn)}, {q(x[0])}, {q(to)}"
+                    f"{with_extra('after', 'after_changed')}) }}}}")
+        if a.kind == "split":
+            fail_to, fail_extra, _ = parts[1]
+            if fail_extra:
+                raise a.pos.error("register work after a failed split_folio() is not supported")
+            return (f"{{{{ K.split_folio({q(lbl)}, \"s\", \"Shrinkers\", {q(x[0])}, {q(to)}, {q(fail_to)}"
+                    f"{with_extra('extra', 'extra_changed')}) }}}}")
+        if a.kind == "len_add":
+            if extra:
+                raise a.pos.error("register work right after an unlocked split_queue_len update is not supported")
+            return (f"{{{{ K.len_add_unlocked({q(lbl)}, \"s\", \"Shrinkers\", {q(fn)}, {q(x[0])}, {q(to)}, True) }}}}")
+        raise a.pos.error(f"internal: no macro for {a.kind}")
+
+    # -- the whole function
+    def emit(self) -> str:
+        first = self.run(self.entry, Env())
+        if not isinstance(first, Leaf) or first.target is None:
+            raise self.entry.pos.error("the function must start with a shared access (after local set-up)")
+        for var in first.env.regs:
+            if tla(first.env.regs[var]) != self.regs[var].reset:
+                raise first.target.pos.error(f"register {var} is set before the first shared access")
+        self.arrive(first)
+        self.labels[id(first.target)] = self.entry_label
+        self._trees: dict = {}
+        seen, work = set(), [first.target]
+        while work:  # every step's continuation, in flow order, so locals are known where they arrive
+            n = work.pop(0)
+            if id(n) in seen:
+                continue
+            seen.add(id(n))
+            t = self.tree(n)
+            for leaf in (l for x in (t if isinstance(t, list) else [t]) for l in self.leaves(x)):
+                if leaf.target is not None:
+                    work.append(leaf.target)
+        order, post = [], set()
+        accesses = [n for n in reachable(self.entry) if isinstance(n, Access) and self.is_boundary(n)]
+        for n in accesses:
+            if n.kind == "list_splice_tail" and "LocalHead" in tla(n.args[0]):
+                post |= {id(m) for m in reachable(skip(n.succs[0])) if isinstance(m, Access)}
+        # emit in source order, the steps after the splice (the head is stale) last
+        accesses.sort(key=lambda n: (id(n) in post, n is not first.target, n.pos.line, n.pos.col))
+        chunks, in_post = [], False
+        for n in accesses:
+            if id(n) in post and not in_post:
+                chunks.append('{{- R.phase("post") }}')
+                in_post = True
+            chunks.append(f"\\* {self.fn}(), line {n.pos.line}: {n.kind}")
+            chunks.append(self.emit_step(n))
+        return "\n".join(chunks) + "\n"
