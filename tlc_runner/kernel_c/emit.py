@@ -128,10 +128,11 @@ class Emitter(Compiler):
 
     # -- one access
     def emit_step(self, a: Access) -> str:
+        self._current = a
         lbl, fn = self.label(a), self.fn
         start_live = self.live.get(id(a), set())
         args = [X.resolve(x, Env(), P) if isinstance(x, V) else x for x in a.args]
-        if a.kind in MACROS:
+        if a.kind in MACROS or (a.kind == "len_add" and not a.locked):
             return self.emit_macro(a, lbl, args, start_live)
         tree = self.tree(a)
         lines, changed = self.body(a, tree, start_live)
@@ -171,8 +172,6 @@ class Emitter(Compiler):
             shared, changed = [f"/\\ pm' = [pm EXCEPT ![{f}] = {val}]"], changed + ["pm"]
         elif a.kind == "len_add":
             d = tla(args[0])
-            if not a.locked:
-                return self.emit_macro(a, lbl, args, start_live)
             ev = f'K.E("s", {q(fn)}, "split_queue_len", "store", \'"len"\', \'"-"\', {q(f"len + ({d})")})'
             shared, changed = [f"/\\ len' = len + ({d})"], changed + ["len"]
         else:
@@ -262,6 +261,7 @@ class Emitter(Compiler):
             for leaf in (l for x in (t if isinstance(t, list) else [t]) for l in self.leaves(x)):
                 if leaf.target is not None:
                     work.append(leaf.target)
+                    self.pred_live.setdefault(id(leaf.target), set()).update(self.live.get(id(n), set()))
         order, post = [], set()
         accesses = [n for n in reachable(self.entry) if isinstance(n, Access) and self.is_boundary(n)]
         for n in accesses:

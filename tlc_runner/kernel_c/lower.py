@@ -367,8 +367,10 @@ class Lowering:
                 v = X.sub(cur, v)
             elif e.op != "=":
                 raise e.pos.error(f"unsupported operator {e.op}")
-            stored = self._to_reg(var, v) if kind == "reg" else v
-            return Assign(e.pos, kind, var, stored, k(v))
+            tmp = self.new_tmp()  # the value as of now: the continuation sees it, not a re-read
+            held = V("tmp", (tmp,), v.ty)
+            stored = self._to_reg(var, held) if kind == "reg" else held
+            return Assign(e.pos, "tmp", tmp, v, Assign(e.pos, kind, var, stored, k(held)))
 
         return self.value(e.value, store)
 

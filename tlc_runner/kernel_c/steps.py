@@ -191,6 +191,8 @@ class Compiler:
         simplify(entry)
         self.live = liveness(entry)
         self.labels: dict[int, str] = {}
+        self.pred_live: dict[int, set] = {}  # registers live at some step leading here
+        self._current = None
         self.locals_at: dict[int, dict] = {}
 
     def is_boundary(self, n: Node) -> bool:
@@ -251,7 +253,8 @@ class Compiler:
         """What `var` is set to on this leaf, or None if it keeps its value."""
         target_live = self.live.get(id(leaf.target), set()) if leaf.target else set()
         own = X.text(f"{var}[{P}]")
-        if resets and ("reg", var) not in target_live and (var in leaf.env.regs or ("reg", var) in start_live):
+        if resets and ("reg", var) not in target_live and (var in leaf.env.regs or ("reg", var) in start_live
+                                                            or ("reg", var) in self.pred_live.get(id(self._current), set())):
             reset = self.regs[var].reset
             return X.const(reset, "int") if reset.lstrip("-").isdigit() is False else X.const(int(reset))
         value = leaf.env.regs.get(var)
