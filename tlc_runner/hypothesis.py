@@ -114,6 +114,7 @@ class Hypothesis:
     source: str
     options: dict = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
+    kind: str = "jinja"  # "jinja", "c" (functions replacing the base's) or "patch" (a diff of the base's C)
 
     def model_options(self, **overrides) -> ModelOptions:
         values = {"variant": self.base, **self.options, **{k: v for k, v in overrides.items() if v is not None}}
@@ -129,9 +130,11 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
-def load_hypothesis(path: Path) -> Hypothesis:
+def load_hypothesis(path: Path, base: str | None = None) -> Hypothesis:
     if not path.is_file():
         raise UsageError(f"hypothesis file {path} not found")
+    if path.suffix in (".c", ".diff", ".patch"):
+        return _load_c(path, base)
     text = path.read_text()
     match = re.match(r"\s*\{#-?(.*?)-?#\}", text, re.S)
     if not match:
@@ -165,8 +168,34 @@ def load_hypothesis(path: Path) -> Hypothesis:
                       parse_settings(header.get("settings", ""), where))
 
 
+def _load_c(path: Path, base: str | None) -> Hypothesis:
+    """A C hypothesis (.c) or a patch (.diff/.patch) of the base version's C files."""
+    from .kernel_c.hypothesis_c import c_header, patch_header
+
+    is_patch = path.suffix != ".c"
+    header, first = (patch_header if is_patch else c_header)(path.read_text(), str(path))
+    where = f"{path}:{first}: "
+    if base:
+        header["base"] = base
+    if is_patch:
+        header.setdefault("name", path.stem)
+        header.setdefault("description", f"{header.get('base', '?')} with {path.name} applied")
+        header.setdefault("expect", "unknown")
+        header.setdefault("source", str(path))
+    missing = sorted(REQUIRED_KEYS - set(header))
+    if missing:
+        raise UsageError(f"{where}header lacks {', '.join(missing)}" + (" (give --base)" if "base" in missing else ""))
+    if header["base"] not in VARIANTS:
+        raise UsageError(f"{where}base {header['base']!r} is not a variant ({', '.join(VARIANTS)})")
+    return Hypothesis(path, header["name"], header["description"], header["base"],
+                      parse_expectation(header["expect"], where), header["source"],
+                      parse_options(header.get("options", ""), where),
+                      parse_settings(header.get("settings", ""), where), "patch" if is_patch else "c")
+
+
 def bundled_hypotheses() -> list[Hypothesis]:
-    return [load_hypothesis(p) for p in sorted(BUNDLED_DIR.glob("*.tla.j2"))]
+    paths = sorted(BUNDLED_DIR.glob("*.tla.j2")) + sorted(BUNDLED_DIR.glob("*.c"))
+    return [load_hypothesis(p) for p in sorted(paths, key=lambda p: p.name)]
 
 
 def _blocks_and_parent(env: jinja2.Environment, name: str) -> tuple[set[str], str | None]:
@@ -200,6 +229,18 @@ def _jinja_line(err: Exception, path: Path) -> int | None:
 
 
 def render_hypothesis(hyp: Hypothesis, opts: ModelOptions) -> RenderedSpec:
+    if hyp.kind != "jinja":
+        from .kernel_c.hypothesis_c import hypothesis_functions, patched_functions
+
+        make = patched_functions if hyp.kind == "patch" else hypothesis_functions
+        functions = make(hyp.path, hyp.base)
+        try:
+            spec = render(opts, extra_context={"c_functions": functions, "c_version": hyp.base})
+        except KeyError as err:
+            raise UsageError(f"{hyp.path}: the model has no function {err.args[0]}()") from None
+        spec.facts["hypothesis_file"] = str(hyp.path)
+        spec.facts["expect"] = " ".join([hyp.expect.kind, ",".join(hyp.expect.properties)]).strip()
+        return spec
     folder = hyp.path.parent.resolve()
     base = variant_template(hyp.base)
     known = extension_points(environment([folder]), base)
@@ -218,6 +259,7 @@ def render_hypothesis(hyp: Hypothesis, opts: ModelOptions) -> RenderedSpec:
         where = f"{hyp.path}:{line}" if line else str(hyp.path)
         raise UsageError(f"{where}: Jinja: {getattr(err, 'message', None) or err}") from None
     spec.facts["hypothesis_file"] = str(hyp.path)
+    spec.facts["expect"] = " ".join([hyp.expect.kind, ",".join(hyp.expect.properties)]).strip()
     return spec
 
 
