@@ -194,7 +194,7 @@ def _load_c(path: Path, base: str | None) -> Hypothesis:
 
 
 def bundled_hypotheses() -> list[Hypothesis]:
-    paths = sorted(BUNDLED_DIR.glob("*.tla.j2")) + sorted(BUNDLED_DIR.glob("*.c"))
+    paths = [p for ext in ("*.tla.j2", "*.c", "*.diff") for p in BUNDLED_DIR.glob(ext)]
     return [load_hypothesis(p) for p in sorted(paths, key=lambda p: p.name)]
 
 
