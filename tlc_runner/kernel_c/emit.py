@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import values as X
 from .cfg import Access, reachable
-from .steps import MACROS, D, P, Compiler, If, Leaf, Pick, skip
+from .steps import MACROS, Compiler, If, Leaf, Pick, skip
 from .values import Env, V, tla
 
 
@@ -14,10 +14,15 @@ def q(s: str) -> str:
 
 
 class Emitter(Compiler):
+    def qlabel(self, target) -> str:
+        """A label as TLA+ text; the exit may be an expression that picks one (a caller's `to`)."""
+        name = self.label(target)
+        return name if name.startswith("(") else f'"{name}"'
+
     def outcomes(self, a: Access) -> list[tuple[V | None, Env, object]]:
         """(condition, registers after the access, where it continues) for each outcome."""
         e = Env()
-        args = [X.resolve(x, e, P) if isinstance(x, V) else x for x in a.args]
+        args = [X.resolve(x, e, self.p) if isinstance(x, V) else x for x in a.args]
         if a.kind == "iter_first":
             pos, _, head = a.args
             h = tla(head)
@@ -26,11 +31,11 @@ class Emitter(Compiler):
                     (X.not_(empty), Env(regs={pos: X.text(f"nxt[{h}]", "ptr")}), a.succs[1])]
         if a.kind == "iter_next":
             pos, nx, _ = a.args
-            return [(None, Env(regs={nx: X.text(f"nxt[{pos}[{P}]]", "ptr")}, nonnull=frozenset({f"{pos}[{P}]"})),
+            return [(None, Env(regs={nx: X.text(f"nxt[{pos}[{self.p}]]", "ptr")}, nonnull=frozenset({f"{pos}[{self.p}]"})),
                      a.succs[0])]
         if a.kind == "iter_adv":
             pos, nx, head = a.args
-            h, n = tla(head), f"{nx}[{P}]"
+            h, n = tla(head), f"{nx}[{self.p}]"
             at_head = X.text(f"{n} = {h}", "bool")
             return [(at_head, Env(regs={pos: X.const(X.NIL), nx: X.const(X.NIL)}), a.succs[0]),
                     (X.not_(at_head), Env(regs={pos: X.text(n, "ptr"), nx: X.text(f"nxt[{n}]", "ptr")},
@@ -43,6 +48,25 @@ class Emitter(Compiler):
         elif a.kind == "pm_test":
             env.tmps[a.result] = X.text(f"pm[{tla(args[0])}]", "bool")
         return [(None, env.copy(), s) for s in a.succs]
+
+    def _fold_entry(self, tree) -> Leaf:
+        """Tests before the first access (`if (!folio_test_large_rmappable(folio)) return`) are
+        folded into that access's step, which must be a load reached only from the entry."""
+        targets = {id(l.target): l.target for l in self.leaves(tree) if l.target is not None}
+        if len(targets) != 1 or self._has_pick(tree):
+            raise self.entry.pos.error("the function must start with one shared access (after local tests)")
+        (a,) = targets.values()
+        if a.kind not in ("list_empty", "pm_test", "iter_first", "iter_next"):
+            raise a.pos.error("local tests before the first shared access must lead to a load")
+        self.entry_tree = tree
+        return next(l for l in self.leaves(tree) if l.target is a)
+
+    def _graft(self, tree, a: Access, inner):
+        if isinstance(tree, Leaf):
+            return inner if tree.target is a else tree
+        if isinstance(tree, If):
+            return If(tree.cond, self._graft(tree.then, a, inner), self._graft(tree.other, a, inner))
+        return Pick([self._graft(o, a, inner) for o in tree.options])
 
     def tree(self, a: Access):
         if id(a) in self._trees:
@@ -57,6 +81,8 @@ class Emitter(Compiler):
             out = trees[-1][1]
             for cond, t in reversed(trees[:-1]):
                 out = If(cond, t, out)
+            if self.entry_tree is not None and self.labels.get(id(a)) == self.entry_label:
+                out = self._graft(self.entry_tree, a, out)
         self._trees[id(a)] = out
         for t in (out if isinstance(out, list) else [out]):
             for leaf in self.leaves(t):
@@ -76,23 +102,23 @@ class Emitter(Compiler):
             out = []
             for v in changed_regs:
                 val = self.reg_value(v, leaf, start_live)
-                out.append(f"{v}' = [{v} EXCEPT ![{P}] = {tla(val)}]" if val is not None else f"{v}' = {v}")
+                out.append(f"{v}' = [{v} EXCEPT ![{self.p}] = {tla(val)}]" if val is not None else f"{v}' = {v}")
             if shared_pm:
                 out.append(f"pm' = {tla(leaf.env.shared['pm'])}" if "pm" in leaf.env.shared else "pm' = pm")
-            out.append(f"pc' = [pc EXCEPT ![{P}] = \"{self.label(leaf.target)}\"]")
+            out.append(f"pc' = [pc EXCEPT ![{self.p}] = {self.qlabel(leaf.target)}]")
             return out
 
         if not self._has_pick(tree):
             for v in list(changed_regs):
-                expr = self._ite(tree, lambda l, v=v: self.reg_value(v, l, start_live) or X.text(f"{v}[{P}]"))
-                if tla(expr) == f"{v}[{P}]":
+                expr = self._ite(tree, lambda l, v=v: self.reg_value(v, l, start_live) or X.text(f"{v}[{self.p}]"))
+                if tla(expr) == f"{v}[{self.p}]":
                     changed.remove(v)
                     continue
-                lines.append(f"/\\ {v}' = [{v} EXCEPT ![{P}] = {tla(expr)}]")
+                lines.append(f"/\\ {v}' = [{v} EXCEPT ![{self.p}] = {tla(expr)}]")
             if shared_pm:
                 expr = self._ite(tree, lambda l: l.env.shared.get("pm", X.text("pm")))
                 lines.append(f"/\\ pm' = {tla(expr)}")
-            lines.append(f"/\\ pc' = [pc EXCEPT ![{P}] = {tla(self._ite(tree, lambda l: X.text(chr(34) + self.label(l.target) + chr(34))))}]")
+            lines.append(f"/\\ pc' = [pc EXCEPT ![{self.p}] = {tla(self._ite(tree, lambda l: X.text(self.qlabel(l.target))))}]")
         else:
             lines.append("/\\ " + self._disj(tree, [], updates).replace("\n", "\n" + " " * 7))
         return lines, changed
@@ -131,54 +157,54 @@ class Emitter(Compiler):
         self._current = a
         lbl, fn = self.label(a), self.fn
         start_live = self.live.get(id(a), set())
-        args = [X.resolve(x, Env(), P) if isinstance(x, V) else x for x in a.args]
+        args = [X.resolve(x, Env(), self.p) if isinstance(x, V) else x for x in a.args]
         if a.kind in MACROS or (a.kind == "len_add" and not a.locked):
             return self.emit_macro(a, lbl, args, start_live)
         tree = self.tree(a)
         lines, changed = self.body(a, tree, start_live)
         guard, shared = None, []
         if a.kind == "lock":
-            ev = f'K.E("s", {q(fn)}, "spin_lock", "lock", "Q")'
-            guard, shared, changed = "lock = NIL", [f"/\\ lock' = {P}"], changed + ["lock"]
+            ev = f'K.E({q(self.p)}, {q(fn)}, "spin_lock", "lock", "Q")'
+            guard, shared, changed = "lock = NIL", [f"/\\ lock' = {self.p}"], changed + ["lock"]
         elif a.kind == "unlock":
-            ev = f'K.E("s", {q(fn)}, "spin_unlock", "unlock", "Q")'
+            ev = f'K.E({q(self.p)}, {q(fn)}, "spin_unlock", "unlock", "Q")'
             shared, changed = ["/\\ lock' = NIL"], changed + ["lock"]
         elif a.kind == "iter_first":
             h = tla(args[2])
-            ev = f'K.E("s", {q(fn)}, "list_for_each_entry_safe", "load", {q(h)}, \'"next"\', {q(f"nxt[{h}]")})'
+            ev = f'K.E({q(self.p)}, {q(fn)}, "list_for_each_entry_safe", "load", {q(h)}, \'"next"\', {q(f"nxt[{h}]")})'
         elif a.kind == "iter_next":
-            c = f"{args[0]}[{P}]"
-            ev = f'K.E("s", {q(fn)}, "list_for_each_entry_safe", "load", {q(c)}, \'"next"\', {q(f"nxt[{c}]")})'
+            c = f"{args[0]}[{self.p}]"
+            ev = f'K.E({q(self.p)}, {q(fn)}, "list_for_each_entry_safe", "load", {q(c)}, \'"next"\', {q(f"nxt[{c}]")})'
         elif a.kind == "iter_adv":
-            n, h = f"{args[1]}[{P}]", tla(args[2])
-            ev = (f'K.E("s", {q(fn)}, "list_for_each_entry_safe", "load", {q(n)}, \'"next"\', '
+            n, h = f"{args[1]}[{self.p}]", tla(args[2])
+            ev = (f'K.E({q(self.p)}, {q(fn)}, "list_for_each_entry_safe", "load", {q(n)}, \'"next"\', '
                   f'{q(f"IF {n} = {h} THEN NIL ELSE nxt[{n}]")})')
         elif a.kind == "list_empty":
             x = tla(args[0])
-            ev = f'K.E("s", {q(fn)}, "list_empty", "load", {q(x)}, \'"next"\', {q(f"nxt[{x}]")})'
+            ev = f'K.E({q(self.p)}, {q(fn)}, "list_empty", "load", {q(x)}, \'"next"\', {q(f"nxt[{x}]")})'
         elif a.kind == "try_get":
             f = tla(args[0])
-            ev = f'K.E("s", {q(fn)}, "folio_try_get", "try_get", {q(f)}, \'"ref"\', {q(f"ref[{f}]")})'
+            ev = f'K.E({q(self.p)}, {q(fn)}, "folio_try_get", "try_get", {q(f)}, \'"ref"\', {q(f"ref[{f}]")})'
             shared, changed = [f"/\\ ref' = [ref EXCEPT ![{f}] = IF @ > 0 THEN @ + 1 ELSE @]"], changed + ["ref"]
         elif a.kind == "pm_test":
             f = tla(args[0])
-            ev = f'K.E("s", {q(fn)}, "folio_test_partially_mapped", "load", {q(f)}, \'"pm"\', {q(f"pm[{f}]")})'
+            ev = f'K.E({q(self.p)}, {q(fn)}, "folio_test_partially_mapped", "load", {q(f)}, \'"pm"\', {q(f"pm[{f}]")})'
         elif a.kind in ("pm_set", "pm_clear"):
             f, val = tla(args[0]), "TRUE" if a.kind == "pm_set" else "FALSE"
             prim = "__folio_set_partially_mapped" if a.kind == "pm_set" else "__folio_clear_partially_mapped"
-            ev = f'K.E("s", {q(fn)}, {q(prim)}, "store", {q(f)}, \'"pm"\', {q(val)})'
+            ev = f'K.E({q(self.p)}, {q(fn)}, {q(prim)}, "store", {q(f)}, \'"pm"\', {q(val)})'
             if "pm" in changed:
                 raise a.pos.error("two PG_partially_mapped writes in one step")
             shared, changed = [f"/\\ pm' = [pm EXCEPT ![{f}] = {val}]"], changed + ["pm"]
         elif a.kind == "len_add":
             d = tla(args[0])
-            ev = f'K.E("s", {q(fn)}, "split_queue_len", "store", \'"len"\', \'"-"\', {q(f"len + ({d})")})'
+            ev = f'K.E({q(self.p)}, {q(fn)}, "split_queue_len", "store", \'"len"\', \'"-"\', {q(f"len + ({d})")})'
             shared, changed = [f"/\\ len' = len + ({d})"], changed + ["len"]
         else:
             raise a.pos.error(f"internal: no emitter for {a.kind}")
         body = "\n".join("    " + l for l in shared + lines)
         g = f", guard={q(guard)}" if guard else ""
-        return (f"{{% call K.step({q(lbl)}, \"s\", \"Shrinkers\", {changed!r}, {ev}{g}) %}}\n{body}\n{{%- endcall %}}")
+        return (f"{{% call K.step({q(lbl)}, {q(self.p)}, {q(self.D)}, {changed!r}, {ev}{g}) %}}\n{body}\n{{%- endcall %}}")
 
     def emit_macro(self, a: Access, lbl: str, args: list, start_live: set) -> str:
         fn = self.fn
@@ -194,10 +220,10 @@ class Emitter(Compiler):
                     raise a.pos.error(f"PG_partially_mapped work right after {a.kind} is not supported")
             regs = sorted({v for l in self.leaves(t) for v in self.regs
                            if self.reg_value(v, l, start_live, resets) is not None})
-            to = self._ite(t, lambda l: X.text(chr(34) + self.label(l.target) + chr(34)))
+            to = self._ite(t, lambda l: X.text(self.qlabel(l.target)))
             to_s = tla(to) if to.op == "ite" else self.label(self.leaves(t)[0].target)
             extra = " /\\ ".join(
-                f"{v}' = [{v} EXCEPT ![{P}] = {tla(self._ite(t, lambda l, v=v: self.reg_value(v, l, start_live, resets) or X.text(f'{v}[{P}]')))}]"
+                f"{v}' = [{v} EXCEPT ![{self.p}] = {tla(self._ite(t, lambda l, v=v: self.reg_value(v, l, start_live, resets) or X.text(f'{v}[{self.p}]')))}]"
                 for v in regs)
             parts.append((to_s, extra, regs))
         to, extra, regs = parts[0]
@@ -210,41 +236,44 @@ class Emitter(Compiler):
         if a.kind == "list_move":
             if extra:
                 raise a.pos.error("register work right after list_move() is not supported")
-            return f"{{{{ K.list_move({q(lbl)}, \"s\", \"Shrinkers\", {q(fn)}, {q(x[0])}, {q(x[1])}, {q(to)}, {locked}) }}}}"
+            return f"{{{{ K.list_move({q(lbl)}, {q(self.p)}, {q(self.D)}, {q(fn)}, {q(x[0])}, {q(x[1])}, {q(to)}, {locked}) }}}}"
         if a.kind == "list_del_init":
-            return (f"{{{{ K.list_del_init({q(lbl)}, \"s\", \"Shrinkers\", {q(fn)}, {q(x[0])}, {q(to)}, {locked}"
+            return (f"{{{{ K.list_del_init({q(lbl)}, {q(self.p)}, {q(self.D)}, {q(fn)}, {q(x[0])}, {q(to)}, {locked}"
                     f"{with_extra('extra', 'extra_changed')}) }}}}")
         if a.kind in ("list_add_tail", "list_add"):
             if extra:
                 raise a.pos.error(f"register work right after {a.kind}() is not supported")
             tail = "True" if a.kind == "list_add_tail" else "False"
-            return (f"{{{{ K.list_add({q(lbl)}, \"s\", \"Shrinkers\", {q(fn)}, {q(a.kind)}, {q(x[0])}, {q(x[1])}, "
+            return (f"{{{{ K.list_add({q(lbl)}, {q(self.p)}, {q(self.D)}, {q(fn)}, {q(a.kind)}, {q(x[0])}, {q(x[1])}, "
                     f"{q(to)}, {locked}, {tail}) }}}}")
         if a.kind == "list_splice_tail":
             if extra:
                 raise a.pos.error("register work right after list_splice_tail() is not supported")
-            return (f"{{{{ K.list_splice_tail({q(lbl)}, \"s\", \"Shrinkers\", {q(fn)}, {q(x[0])}, {q(x[1])}, "
+            return (f"{{{{ K.list_splice_tail({q(lbl)}, {q(self.p)}, {q(self.D)}, {q(fn)}, {q(x[0])}, {q(x[1])}, "
                     f"{q(to)}, {locked}) }}}}")
         if a.kind == "folio_put":
-            return (f"{{{{ K.folio_put({q(lbl)}, \"s\", \"Shrinkers\", {q(a.fn)}, {q(x[0])}, {q(to)}"
+            return (f"{{{{ K.folio_put({q(lbl)}, {q(self.p)}, {q(self.D)}, {q(a.fn)}, {q(x[0])}, {q(to)}"
                     f"{with_extra('after', 'after_changed')}) }}}}")
         if a.kind == "split":
             fail_to, fail_extra, _ = parts[1]
             if fail_extra:
                 raise a.pos.error("register work after a failed split_folio() is not supported")
-            return (f"{{{{ K.split_folio({q(lbl)}, \"s\", \"Shrinkers\", {q(x[0])}, {q(to)}, {q(fail_to)}"
+            return (f"{{{{ K.split_folio({q(lbl)}, {q(self.p)}, {q(self.D)}, {q(x[0])}, {q(to)}, {q(fail_to)}"
                     f"{with_extra('extra', 'extra_changed')}) }}}}")
         if a.kind == "len_add":
             if extra:
                 raise a.pos.error("register work right after an unlocked split_queue_len update is not supported")
-            return (f"{{{{ K.len_add_unlocked({q(lbl)}, \"s\", \"Shrinkers\", {q(fn)}, {q(x[0])}, {q(to)}, True) }}}}")
+            return (f"{{{{ K.len_add_unlocked({q(lbl)}, {q(self.p)}, {q(self.D)}, {q(fn)}, {q(x[0])}, {q(to)}, True) }}}}")
         raise a.pos.error(f"internal: no macro for {a.kind}")
 
     # -- the whole function
     def emit(self) -> str:
         first = self.run(self.entry, Env())
-        if not isinstance(first, Leaf) or first.target is None:
-            raise self.entry.pos.error("the function must start with a shared access (after local set-up)")
+        self.entry_tree = None
+        if not isinstance(first, Leaf):
+            first = self._fold_entry(first)
+        if first.target is None:
+            raise self.entry.pos.error("the function returns before any shared access")
         for var in first.env.regs:
             if tla(first.env.regs[var]) != self.regs[var].reset:
                 raise first.target.pos.error(f"register {var} is set before the first shared access")

@@ -27,7 +27,10 @@ UNTRACKED = X.const(1 << 20)  # an untracked sc->nr_to_scan: more than any count
 
 
 class Lowering:
-    def __init__(self, functions: dict[str, S.Function], settings: dict) -> None:
+    def __init__(self, functions: dict[str, S.Function], settings: dict, p: str = P,
+                 bindings: dict[str, str] | None = None) -> None:
+        self.p = p  # the process variable of the steps: "s" (a shrinker) or "f" (a folio's owner)
+        self.bindings = bindings or {}  # parameter -> the TLA+ folio it stands for at this call
         self.functions = functions
         self.settings = settings  # per version: {"nr_to_scan": "tracked"|"untracked"}
         self.table = table()
@@ -45,7 +48,7 @@ class Lowering:
         self.loops: list[tuple[Node, Node]] = []
         self.stack = [name]
         for p in fn.params:
-            self.scope[p] = "opaque"
+            self.scope[p] = f"bound:{self.bindings[p]}" if p in self.bindings else "opaque"
         self._collect_scope(fn.body)
         entry = self.stmt(fn.body, Nop(fn.pos, self.exit, "return"))
         for label, nop in self.labels.items():
@@ -196,16 +199,18 @@ class Lowering:
             if isinstance(inner, S.Member) and inner.field == "_deferred_list":
                 return self.folio(inner.obj)
             if isinstance(inner, S.Name) and self.scope.get(inner.id) == "list":
-                return X.text(f"LocalHead[{P}]", "node")
+                return X.text(f"LocalHead[{self.p}]", "node")
         raise e.pos.error("not a list head of the model (&ds_queue->split_queue, &folio->_deferred_list, "
                           "or a LIST_HEAD() local)")
 
     def folio(self, e) -> V:
+        if isinstance(e, S.Name) and self.scope.get(e.id, "").startswith("bound:"):
+            return X.text(self.scope[e.id][6:], "ptr")
         if isinstance(e, S.Name) and self.scope.get(e.id, "").startswith("reg:"):
             return X.reg(self.scope[e.id][4:], "ptr")
         if isinstance(e, S.Index) and isinstance(e.obj, S.Member) and e.obj.field == "folios":
             idx = self.pure(e.index)
-            return X.text(f"batch[{P}][{{0}}]", "ptr", X.add(idx, X.const(1)))
+            return X.text(f"batch[{self.p}][{{0}}]", "ptr", X.add(idx, X.const(1)))
         raise e.pos.error("not a folio the model knows (a folio register, or fbatch.folios[i])")
 
     def _to_reg(self, var: str, v: V) -> V:
@@ -299,6 +304,8 @@ class Lowering:
             return self._from_reg(var, ty)
         if where.startswith("local:"):
             return V("local", (e.id,), where[6:])
+        if where.startswith("bound:"):
+            return X.text(where[6:], "ptr")
         return X.opaque()
 
     def nr_to_scan(self, e) -> V:
@@ -413,6 +420,10 @@ class Lowering:
             return Choice(e.pos, [t, f])
         if kind == "noop":
             return k(X.opaque())
+        if kind == "large_test":
+            return k(X.text('st[{0}] = "large"', "bool", self.folio(a[0])))
+        if kind == "order":
+            return k(X.text('(IF st[{0}] = "large" THEN 9 ELSE 0)', "int", self.folio(a[0])))
         if kind == "identity":
             return self.value(a[0], k)
         if kind == "local_list":
@@ -447,6 +458,6 @@ class Lowering:
         done = Assign(e.pos, "reg", "batch", X.const("<<>>", "seq"),
                       Assign(e.pos, "reg", "bi", X.const(1), k))
         step = Assign(e.pos, "reg", "bi", X.add(bi, X.const(1)), head)
-        put = Access(e.pos, "folio_put", [X.text(f"batch[{P}][{{0}}]", "ptr", bi)], succs=[step], fn="folios_put")
+        put = Access(e.pos, "folio_put", [X.text(f"batch[{self.p}][{{0}}]", "ptr", bi)], succs=[step], fn="folios_put")
         head.succ = Branch(e.pos, X.compare("le", bi, X.text("Len({0})", "int", X.reg("batch", "seq"))), put, done)
         return Assign(e.pos, "reg", "bi", X.const(1), head)

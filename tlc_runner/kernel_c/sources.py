@@ -89,9 +89,13 @@ def settings_of(version: str) -> dict:
 
 
 def compile_function(functions: dict[str, S.Function], name: str, settings: dict,
-                     entry_label: str = "sh_entry", exit_label: str = "sh_done", prefix: str = "sh") -> str:
-    """Jinja text (calls of kernel.tla.j2's macros) for C function `name`."""
+                     entry_label: str = "sh_entry", exit_label: str = "sh_done", prefix: str = "sh",
+                     p: str = "s", domain: str = "Shrinkers", folio: str | None = None) -> str:
+    """Jinja text (calls of kernel.tla.j2's macros) for C function `name`.  `folio` binds
+    the function's first parameter (a folio) to a TLA+ expression, for a called function."""
     if name not in functions:
         raise KeyError(name)
-    entry, _ = Lowering(functions, settings).function(name)
-    return Emitter(entry, name, entry_label, exit_label, prefix).emit()
+    fn = functions[name]
+    bindings = {fn.params[0]: folio} if folio is not None and fn.params else {}
+    entry, _ = Lowering(functions, settings, p, bindings).function(name)
+    return Emitter(entry, name, entry_label, exit_label, prefix, p, domain).emit()

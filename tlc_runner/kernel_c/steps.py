@@ -17,7 +17,6 @@ from .calls import table
 from .cfg import Access, Assign, Branch, Choice, Exit, Node, Nop, reachable, successors
 from .values import Env, V, resolve, tla
 
-P, D = "s", "Shrinkers"
 BOUNDARY = {"lock", "unlock", "iter_first", "iter_next", "iter_adv", "list_move", "list_del_init",
             "list_add_tail", "list_add", "list_splice_tail", "list_empty", "try_get", "pm_test", "pm_set",
             "pm_clear", "len_add", "folio_put", "split"}
@@ -183,8 +182,9 @@ class Pick:
 
 
 class Compiler:
-    def __init__(self, entry: Node, fn: str, entry_label: str, exit_label: str, prefix: str) -> None:
-        self.entry, self.fn = entry, fn
+    def __init__(self, entry: Node, fn: str, entry_label: str, exit_label: str, prefix: str,
+                 p: str = "s", domain: str = "Shrinkers") -> None:
+        self.entry, self.fn, self.p, self.D = entry, fn, p, domain
         self.entry_label, self.exit_label, self.prefix = entry_label, exit_label, prefix
         self.regs = {r.var: r for r in table().registers.values()}
         check_locks(entry)
@@ -202,7 +202,7 @@ class Compiler:
         if n is None:
             return self.exit_label
         if id(n) not in self.labels:
-            base = f"{self.prefix}{n.pos.line}_{SHORT.get(n.kind, n.kind)}"
+            base = f"{self.prefix}{n.pos.line}_{SHORT.get(n.kind, n.kind)}".replace("__", "_")
             name, k = base, 1
             while name in self.labels.values():
                 k += 1
@@ -220,7 +220,7 @@ class Compiler:
         if isinstance(n, Access):
             if not self.is_boundary(n):
                 env = env.copy()
-                f = resolve(n.args[0], env, P)
+                f = resolve(n.args[0], env, self.p)
                 pm = env.shared.get("pm", X.text("pm", "fn"))
                 if n.kind == "pm_test":
                     env.tmps[n.result] = X.text("{0}[{1}]", "bool", pm, f)
@@ -230,11 +230,11 @@ class Compiler:
             return Leaf(n, env)
         if isinstance(n, Assign):
             env = env.copy()
-            value = resolve(n.value, env, P)
+            value = resolve(n.value, env, self.p)
             {"reg": env.regs, "tmp": env.tmps, "local": env.locals}[n.kind][n.var] = value
             return self.run(n.succ, env, path)
         if isinstance(n, Branch):
-            c = resolve(n.cond, env, P)
+            c = resolve(n.cond, env, self.p)
             if X.is_const(c):
                 return self.run(n.then if c.args[0] else n.other, env, path)
             return If(c, self.run(n.then, env, path), self.run(n.other, env, path))
@@ -252,7 +252,7 @@ class Compiler:
     def reg_value(self, var: str, leaf: Leaf, start_live: set, resets: bool = True) -> V | None:
         """What `var` is set to on this leaf, or None if it keeps its value."""
         target_live = self.live.get(id(leaf.target), set()) if leaf.target else set()
-        own = X.text(f"{var}[{P}]")
+        own = X.text(f"{var}[{self.p}]")
         if resets and ("reg", var) not in target_live and (var in leaf.env.regs or ("reg", var) in start_live
                                                             or ("reg", var) in self.pred_live.get(id(self._current), set())):
             reset = self.regs[var].reset
