@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from . import values as X
 from .cfg import Access, reachable
 from .steps import MACROS, Compiler, If, Leaf, Pick, skip
@@ -56,10 +58,20 @@ class Emitter(Compiler):
         if len(targets) != 1 or self._has_pick(tree):
             raise self.entry.pos.error("the function must start with one shared access (after local tests)")
         (a,) = targets.values()
-        if a.kind not in ("list_empty", "pm_test", "iter_first", "iter_next"):
-            raise a.pos.error("local tests before the first shared access must lead to a load")
+        if a.kind in MACROS:
+            raise a.pos.error(f"local tests before a first {a.kind}() are not supported")
         self.entry_tree = tree
+        self.entry_cond = self._reach(tree, a)
         return next(l for l in self.leaves(tree) if l.target is a)
+
+    def _reach(self, tree, a: Access) -> V:
+        """The condition under which the entry's tests lead to access `a`."""
+        if isinstance(tree, Leaf):
+            return X.const(tree.target is a)
+        if isinstance(tree, If):
+            return X.or_(X.and_(tree.cond, self._reach(tree.then, a)),
+                         X.and_(X.not_(tree.cond), self._reach(tree.other, a)))
+        raise ValueError("choice before the first access")
 
     def _graft(self, tree, a: Access, inner):
         if isinstance(tree, Leaf):
@@ -202,6 +214,10 @@ class Emitter(Compiler):
             shared, changed = [f"/\\ len' = len + ({d})"], changed + ["len"]
         else:
             raise a.pos.error(f"internal: no emitter for {a.kind}")
+        if self.entry_tree is not None and lbl == self.entry_label and shared:
+            c = tla(self.entry_cond)  # the access happens only when the entry's tests lead to it
+            shared = [re.sub(r"^/\\ (\w+)' = (.*)$", rf"/\\ \1' = IF {c} THEN \2 ELSE \1", l) for l in shared]
+            guard = f"~({c}) \\/ ({guard})" if guard else None
         body = "\n".join("    " + l for l in shared + lines)
         g = f", guard={q(guard)}" if guard else ""
         return (f"{{% call K.step({q(lbl)}, {q(self.p)}, {q(self.D)}, {changed!r}, {ev}{g}) %}}\n{body}\n{{%- endcall %}}")
