@@ -50,7 +50,41 @@ source: issue 9; docs/findings.md F-1 (folio-batch has it through this list_del_
 -		ds_queue->split_queue_len--;
 """
 
+# Drop the free path's lockless peek: folio_unqueue_deferred_split() always takes the lock.
+NO_PEEK = """\
+name: no-lockless-peek
+description: fixed, with folio_unqueue_deferred_split() always taking the lock (no list_empty() peek)
+expect: holds
+options: procs=2 folios=2 actors=free properties=NoUseAfterFree
+source: docs/findings.md F-1, the second fix it names
+
+--- a/folio_unqueue_deferred_split.c
++++ b/folio_unqueue_deferred_split.c
+@@ -15,4 +15,0 @@
+-\t/* not on a deferred list: safe to check without split_queue_lock */
+-\tif (data_race(list_empty(&folio->_deferred_list)))
+-\t\treturn false;
+-
+"""
+
+# deferred_split_folio() tests list_empty_careful(): does a half-done INIT_LIST_HEAD() still look empty?
+CAREFUL = """\
+name: careful-enqueue
+description: fixed, with deferred_split_folio() testing list_empty_careful() instead of list_empty()
+expect: holds
+options: procs=2 folios=2 actors=unmap properties=ListIntegrity
+source: docs/findings.md F-2; include/linux/list.h list_empty_careful()
+
+--- a/deferred_split_folio.c
++++ b/deferred_split_folio.c
+@@ -32,1 +32,1 @@
+-\tif (list_empty(&folio->_deferred_list)) {
++\tif (list_empty_careful(&folio->_deferred_list)) {
+"""
+
 QUESTIONS = [
+    ("fixed", "no-peek.diff", NO_PEEK, 0, "expect holds: as expected"),
+    ("fixed", "careful.diff", CAREFUL, 0, "expect holds: as expected"),
     ("fixed", "locked-delete.diff", LOCKED_DELETE, 0, "expect holds: as expected"),
     ("folio-batch", "keep-lost.diff", KEEP_LOST, 0, "expect holds: as expected"),
 ]
@@ -64,6 +98,15 @@ def test_question_as_a_patch(tmp_path, runs_dir, jar, base, name, text, code, ju
     result = dsqspec("check", "--base", base, "--patch", str(patch), "--workers", "1", "--quiet")
     assert result.returncode == code, result.stdout + result.stderr
     assert judged in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("--variant", "fixed", "--actors", "free", "--property", "NoUseAfterFree"),   # the control for NO_PEEK
+    ("--variant", "fixed", "--actors", "unmap", "--property", "ListIntegrity"),   # the control for CAREFUL
+])
+def test_unpatched_fixed_has_the_findings(runs_dir, jar, args):
+    result = dsqspec("check", *args, "--procs", "2", "--folios", "2", "--workers", "1", "--quiet")
+    assert result.returncode == 1, result.stdout + result.stderr
 
 
 def test_unpatched_folio_batch_has_finding_1(tmp_path, runs_dir, jar):

@@ -43,8 +43,10 @@ class Emitter(Compiler):
                     (X.not_(at_head), Env(regs={pos: X.text(n, "ptr"), nx: X.text(f"nxt[{n}]", "ptr")},
                                           nonnull=frozenset({n})), a.succs[1])]
         env = Env(nonnull=frozenset(tla(x) for x in args if isinstance(x, V) and x.ty == "ptr"))
-        if a.kind == "list_empty":
+        if a.kind in ("list_empty", "careful_next"):
             env.tmps[a.result] = X.text(f"nxt[{tla(args[0])}] = {tla(args[0])}", "bool")
+        elif a.kind == "careful_prev":
+            env.tmps[a.result] = X.text(f"prv[{tla(args[0])}] = {tla(args[0])}", "bool")
         elif a.kind == "try_get":
             env.tmps[a.result] = X.text(f"ref[{tla(args[0])}] > 0", "bool")
         elif a.kind == "pm_test":
@@ -194,6 +196,11 @@ class Emitter(Compiler):
         elif a.kind == "list_empty":
             x = tla(args[0])
             ev = f'K.E({q(self.p)}, {q(fn)}, "list_empty", "load", {q(x)}, \'"next"\', {q(f"nxt[{x}]")})'
+        elif a.kind in ("careful_next", "careful_prev"):
+            x, fld = tla(args[0]), "next" if a.kind == "careful_next" else "prev"
+            var = "nxt" if fld == "next" else "prv"
+            ev = (f'K.E({q(self.p)}, {q(fn)}, "list_empty_careful", "load", {q(x)}, \'"{fld}"\', '
+                  f'{q(f"{var}[{x}]")})')
         elif a.kind == "try_get":
             f = tla(args[0])
             ev = f'K.E({q(self.p)}, {q(fn)}, "folio_try_get", "try_get", {q(f)}, \'"ref"\', {q(f"ref[{f}]")})'

@@ -48,7 +48,9 @@ class Lowering:
         self.loops: list[tuple[Node, Node]] = []
         self.stack = [name]
         for p in fn.params:
-            self.scope[p] = f"bound:{self.bindings[p]}" if p in self.bindings else "opaque"
+            bound = self.bindings.get(p)
+            self.scope[p] = (f"const:{bound}" if isinstance(bound, bool) else
+                             f"bound:{bound}" if bound is not None else "opaque")
         self._collect_scope(fn.body)
         entry = self.stmt(fn.body, Nop(fn.pos, self.exit, "return"))
         for label, nop in self.labels.items():
@@ -294,6 +296,8 @@ class Lowering:
             return X.const(e.id == "true")
         where = self.scope.get(e.id)
         if where is None:
+            if self.table.kind(e.id) == "global":
+                return X.opaque()
             if e.id.isupper():
                 return X.opaque()  # SHRINK_STOP and other constants
             raise e.pos.error(f"unknown name {e.id!r}")
@@ -306,6 +310,8 @@ class Lowering:
             return V("local", (e.id,), where[6:])
         if where.startswith("bound:"):
             return X.text(where[6:], "ptr")
+        if where.startswith("const:"):
+            return X.const(where[6:] == "True")
         return X.opaque()
 
     def nr_to_scan(self, e) -> V:
@@ -399,6 +405,16 @@ class Lowering:
             return Access(e.pos, kind, [self.node(a[0]), self.node(a[1])], succs=[k(X.opaque())], fn=fn)
         if kind == "list_del_init":
             return Access(e.pos, kind, [self.node(a[0])], succs=[k(X.opaque())], fn=fn)
+        if kind == "list_empty_careful":
+            # list_empty_careful(): load ->next; only if it is the head itself, load ->prev too
+            node = self.node(a[0])
+            t1, t2, t = self.new_tmp(), self.new_tmp(), self.new_tmp()
+            join = k(V("tmp", (t,), "bool"))
+            both = Access(e.pos, "careful_prev", [node], result=t2,
+                          succs=[Assign(e.pos, "tmp", t, V("tmp", (t2,), "bool"), join)], fn=fn)
+            no = Assign(e.pos, "tmp", t, X.const(False), join)
+            return Access(e.pos, "careful_next", [node], result=t1,
+                          succs=[Branch(e.pos, V("tmp", (t1,), "bool"), both, no)], fn=fn)
         if kind in ("list_empty", "try_get", "pm_test"):
             tmp = self.new_tmp()
             arg = self.node(a[0]) if kind == "list_empty" else self.folio(a[0])
@@ -420,10 +436,13 @@ class Lowering:
             return Choice(e.pos, [t, f])
         if kind == "noop":
             return k(X.opaque())
+        if kind == "false":
+            return k(X.const(False))
         if kind == "large_test":
             return k(X.text('st[{0}] = "large"', "bool", self.folio(a[0])))
         if kind == "order":
-            return k(X.text('(IF st[{0}] = "large" THEN 9 ELSE 0)', "int", self.folio(a[0])))
+            large = X.text('st[{0}] = "large"', "bool", self.folio(a[0]))
+            return k(X.ite(large, X.const(9), X.const(0)))
         if kind == "identity":
             return self.value(a[0], k)
         if kind == "local_list":

@@ -96,6 +96,8 @@ def compile_function(functions: dict[str, S.Function], name: str, settings: dict
     if name not in functions:
         raise KeyError(name)
     fn = functions[name]
-    bindings = {fn.params[0]: folio} if folio is not None and fn.params else {}
+    bindings: dict = {fn.params[0]: folio} if folio is not None and fn.params else {}
+    for param in fn.params[1:]:
+        bindings[param] = True  # deferred_split_folio(folio, partially_mapped): the unmap's call
     entry, _ = Lowering(functions, settings, p, bindings).function(name)
     return Emitter(entry, name, entry_label, exit_label, prefix, p, domain).emit()

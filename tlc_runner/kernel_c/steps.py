@@ -19,11 +19,11 @@ from .values import Env, V, resolve, tla
 
 BOUNDARY = {"lock", "unlock", "iter_first", "iter_next", "iter_adv", "list_move", "list_del_init",
             "list_add_tail", "list_add", "list_splice_tail", "list_empty", "try_get", "pm_test", "pm_set",
-            "pm_clear", "len_add", "folio_put", "split"}
+            "pm_clear", "len_add", "folio_put", "split", "careful_next", "careful_prev"}
 MACROS = {"list_move", "list_del_init", "list_add_tail", "list_add", "list_splice_tail", "folio_put", "split"}
 SHORT = {"iter_first": "first", "iter_next": "look", "iter_adv": "adv", "list_move": "move", "list_del_init": "del",
          "list_add_tail": "add", "list_add": "add", "list_splice_tail": "splice", "list_empty": "empty",
-         "try_get": "tryget", "pm_test": "pm", "pm_set": "setpm", "pm_clear": "clrpm", "len_add": "len"}
+         "try_get": "tryget", "careful_next": "careful", "careful_prev": "careful_prev", "pm_test": "pm", "pm_set": "setpm", "pm_clear": "clrpm", "len_add": "len"}
 
 
 def skip(n: Node) -> Node:
@@ -150,7 +150,8 @@ def simplify(entry: Node) -> None:
             if isinstance(n, Assign) and (n.kind, n.var) not in live_out:
                 _bypass(n, n.succ)
                 changed = True
-            elif isinstance(n, Access) and n.kind in ("list_empty", "pm_test") and ("tmp", n.result) not in live_out:
+            elif (isinstance(n, Access) and n.kind in ("list_empty", "pm_test", "careful_next", "careful_prev")
+                  and ("tmp", n.result) not in live_out):
                 _bypass(n, n.succs[0])
                 changed = True
             elif isinstance(n, (Branch, Choice)):

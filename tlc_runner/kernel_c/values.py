@@ -96,6 +96,8 @@ def ne(a: V, b: V) -> V:
 
 
 def compare(op: str, a: V, b: V) -> V:
+    if a.op == "ite" and is_const(b) and is_const(a.args[1]) and is_const(a.args[2]):
+        return ite(a.args[0], compare(op, a.args[1], b), compare(op, a.args[2], b))
     if is_const(a) and is_const(b):
         x, y = a.args[0], b.args[0]
         return const({"lt": x < y, "le": x <= y, "gt": x > y, "ge": x >= y}[op])
@@ -130,6 +132,8 @@ def ite(c: V, a: V, b: V) -> V:
         return a if c.args[0] else b
     if a == b:
         return a
+    if is_const(a) and is_const(b) and a.ty == "bool" == b.ty:
+        return c if a.args[0] else not_(c)
     if c.op == "ne" and c.args[0] == a and is_const(c.args[1]) and is_const(b) and b.args == c.args[1].args:
         return a  # IF x /= NIL THEN x ELSE NIL
     return V("ite", (c, a, b), a.ty)
