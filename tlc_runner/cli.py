@@ -249,7 +249,7 @@ def doctor(jar) -> None:
 @click.option("--folios", type=int, default=None, help="override every case's folio count")
 @click.option("--only", default=None, help="run only cases whose name contains this")
 @click.option("--hypotheses", "extra_dir", type=click.Path(path_type=Path), default=None,
-              help="also judge every *.tla.j2 hypothesis in this folder")
+              help="also judge every hypothesis (*.tla.j2, *.c, *.diff) in this folder")
 @run_options
 def verify(procs, folios, only, extra_dir, jar, workers, heap, timeout) -> None:
     from tabulate import tabulate
@@ -261,7 +261,8 @@ def verify(procs, folios, only, extra_dir, jar, workers, heap, timeout) -> None:
     if extra_dir is not None:
         if not extra_dir.is_dir():
             raise UsageError(f"--hypotheses {extra_dir} is not a folder")
-        extra = [load_hypothesis(p) for p in sorted(extra_dir.glob("*.tla.j2"))]
+        extra = [load_hypothesis(p) for ext in ("*.tla.j2", "*.c", "*.diff")
+                 for p in sorted(extra_dir.glob(ext))]
     cases = [c for c in all_cases(procs, folios, extra) if not only or only in c.name]
     if not cases:
         raise UsageError(f"no case matches --only {only!r}")
