@@ -1,4 +1,8 @@
-"""Hypothesis files: a question about the kernel as a small Jinja child template.
+"""Hypothesis files: a question about the kernel as a small file.
+
+C hypotheses (.c files replacing functions, and .diff patches of a version's C)
+are loaded by kernel_c/hypothesis_c.py; this module keeps their common header,
+and the Jinja form for what is not C:
 
 A hypothesis starts with a header in a Jinja comment, then extends a variant
 and overrides some of its named blocks (the extension points of
@@ -14,7 +18,7 @@ the header:
     source: Hugh Dickins, 2024-10-25: "I was wrong to suggest updating split_queue_len without the lock"
     -#}
     {% extends base %}
-    {% block next_delete %} ... {% endblock %}
+    {% block migrate_path %} ... {% endblock %}
 
 Every error names the file and the line: a bad header, an unknown extension
 point, a Jinja error, or TLA+ that SANY rejects (mapped back from the
