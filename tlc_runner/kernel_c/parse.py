@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,9 +17,22 @@ from .preprocess import preprocess
 GRAMMAR = Path(__file__).with_name("grammar.lark")
 
 
+def _cache_file() -> str | bool:
+    """Lark's built LALR tables under $XDG_CACHE_HOME/dsqspec: building them costs more than
+    a render.  The file is named after the grammar's hash, so an edited grammar is rebuilt."""
+    root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "dsqspec"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    digest = hashlib.sha256(GRAMMAR.read_bytes()).hexdigest()[:16]
+    return str(root / f"kernel-c-grammar-{digest}-lark{lark.__version__}.cache")
+
+
 @lru_cache(maxsize=1)
 def _parser() -> lark.Lark:
-    return lark.Lark(GRAMMAR.read_text(), parser="lalr", propagate_positions=True, maybe_placeholders=True)
+    return lark.Lark(GRAMMAR.read_text(), parser="lalr", propagate_positions=True, maybe_placeholders=True,
+                     cache=_cache_file())
 
 
 def _pos(file: str, item) -> Pos:
