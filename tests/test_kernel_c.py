@@ -151,3 +151,45 @@ def test_rendering_from_c_needs_no_jinja_shrinker_blocks():
     for template in (ROOT / "specs" / "templates" / "variants").glob("*.tla.j2"):
         text = template.read_text()
         assert 'kernel_c("deferred_split_scan")' in text and "K.step" not in text, template
+
+
+WARN_FIRES = """\
+name: warn-fires
+description: a WARN that fires: the on-stack list does hold partially mapped folios
+base: fixed
+expect: violates NoWarn
+options: procs=2 folios=2 actors=free properties=NoWarn
+
+--- a/deferred_split_scan.c
++++ b/deferred_split_scan.c
+@@ -48,2 +48,3 @@
+ \t\tbool underused = false;
+ 
++\t\tVM_WARN_ON_FOLIO(folio_test_partially_mapped(folio), folio);
+"""
+
+WARN_HOLDS = """\
+name: warn-holds
+description: after the locked list_del_init() the folio is self-linked: the WARN never fires
+base: fixed
+expect: holds
+options: procs=2 folios=2 actors=free properties=NoWarn
+
+--- a/folio_unqueue_deferred_split.c
++++ b/folio_unqueue_deferred_split.c
+@@ -28,2 +28,3 @@
+ \t\tlist_del_init(&folio->_deferred_list);
++\t\tVM_WARN_ON(!list_empty(&folio->_deferred_list));
+ \t\tunqueued = true;
+"""
+
+
+@pytest.mark.parametrize("text,code", [(WARN_FIRES, 1), (WARN_HOLDS, 0)], ids=["fires", "holds"])
+def test_warn_on_is_a_checked_assertion(tmp_path, runs_dir, jar, text, code):
+    patch = tmp_path / "warn.diff"
+    patch.write_text(text)
+    result = dsqspec("check", "--base", "fixed", "--patch", str(patch), "--workers", "1", "--quiet")
+    assert result.returncode == code, result.stdout + result.stderr
+    assert "as expected" in result.stderr
+    if code:
+        assert "NoWarn broken" in result.stdout

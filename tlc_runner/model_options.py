@@ -13,7 +13,7 @@ from .errors import UsageError
 from .variants import VARIANTS
 
 ACTORS = ("free", "migrate", "unmap")
-PROPERTIES = ("TypeOK", "ListIntegrity", "NoUseAfterFree", "LenAccurate", "RefcountSane")
+PROPERTIES = ("TypeOK", "ListIntegrity", "NoUseAfterFree", "LenAccurate", "RefcountSane", "NoWarn")
 GRANULARITIES = ("pointer", "primitive")
 MAX_PROCS = 4
 MAX_FOLIOS = 5

@@ -93,6 +93,7 @@ def render(opts: ModelOptions, template: str | None = None,
         "settings": opts.settings,
         **(extra_context or {}),
     }
+    context["warnings"] = []  # fault names of the compiled C's WARN_ON()s, for NoWarn
     context["kernel_c"] = _kernel_c(env, context, opts)
     tla = env.get_template(template or variant_template(opts.variant)).render(context)
     cfg = env.get_template("templates/model.cfg.j2").render(context)
@@ -109,7 +110,7 @@ def _kernel_c(env: jinja2.Environment, context: dict, opts: ModelOptions):
     if functions is None:
         functions = bundled_program(opts.variant) if opts.variant in C_VARIANTS else {}
     return kernel_c_hook(env, context, functions, settings_of(context.get("c_version", opts.variant))
-                         if opts.variant in C_VARIANTS else {})
+                         if opts.variant in C_VARIANTS else {}, context["warnings"])
 
 
 def model_facts(opts: ModelOptions, builder: SpecBuilder) -> dict:

@@ -109,16 +109,16 @@ class Emitter(Compiler):
         for leaf in leaves:
             self.arrive(leaf)
         changed_regs = sorted({v for l in leaves for v in self.regs if self.reg_value(v, l, start_live) is not None})
-        shared_pm = any("pm" in l.env.shared for l in leaves)
-        lines, changed = [], list(changed_regs) + (["pm"] if shared_pm else [])
+        folded = [v for v in ("pm", "faults") if any(v in l.env.shared for l in leaves)]
+        lines, changed = [], list(changed_regs) + folded
 
         def updates(leaf: Leaf) -> list[str]:
             out = []
             for v in changed_regs:
                 val = self.reg_value(v, leaf, start_live)
                 out.append(f"{v}' = [{v} EXCEPT ![{self.p}] = {tla(val)}]" if val is not None else f"{v}' = {v}")
-            if shared_pm:
-                out.append(f"pm' = {tla(leaf.env.shared['pm'])}" if "pm" in leaf.env.shared else "pm' = pm")
+            for v in folded:
+                out.append(f"{v}' = {tla(leaf.env.shared[v])}" if v in leaf.env.shared else f"{v}' = {v}")
             out.append(f"pc' = [pc EXCEPT ![{self.p}] = {self.qlabel(leaf.target)}]")
             return out
 
@@ -129,9 +129,9 @@ class Emitter(Compiler):
                     changed.remove(v)
                     continue
                 lines.append(f"/\\ {v}' = [{v} EXCEPT ![{self.p}] = {tla(expr)}]")
-            if shared_pm:
-                expr = self._ite(tree, lambda l: l.env.shared.get("pm", X.text("pm")))
-                lines.append(f"/\\ pm' = {tla(expr)}")
+            for v in folded:
+                expr = self._ite(tree, lambda l, v=v: l.env.shared.get(v, X.text(v)))
+                lines.append(f"/\\ {v}' = {tla(expr)}")
             lines.append(f"/\\ pc' = [pc EXCEPT ![{self.p}] = {tla(self._ite(tree, lambda l: X.text(self.qlabel(l.target))))}]")
         else:
             lines.append("/\\ " + self._disj(tree, [], updates).replace("\n", "\n" + " " * 7))
@@ -239,8 +239,9 @@ class Emitter(Compiler):
                 raise a.pos.error(f"a nondeterministic choice right after {a.kind} is not supported")
             for leaf in self.leaves(t):
                 self.arrive(leaf)
-                if "pm" in leaf.env.shared:
-                    raise a.pos.error(f"PG_partially_mapped work right after {a.kind} is not supported")
+                if leaf.env.shared:
+                    what = "a fired WARN" if "faults" in leaf.env.shared else "PG_partially_mapped work"
+                    raise a.pos.error(f"{what} right after {a.kind}() is not supported")
             regs = sorted({v for l in self.leaves(t) for v in self.regs
                            if self.reg_value(v, l, start_live, resets) is not None})
             to = self._ite(t, lambda l: X.text(self.qlabel(l.target)))

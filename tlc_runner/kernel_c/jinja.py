@@ -16,15 +16,15 @@ HEADER = '{%- import "templates/kernel.tla.j2" as K with context -%}\n'
 
 
 def kernel_c_hook(env: jinja2.Environment, context: dict, functions: dict[str, S.Function],
-                  settings: dict) -> Callable[[str], str]:
+                  settings: dict, warnings: list[str]) -> Callable[[str], str]:
     def kernel_c(name: str, lbl: str | None = None, p: str = "s", domain: str = "Shrinkers",
                  folio: str | None = None, to: str | None = None) -> str:
         """The whole shrinker (`kernel_c(name)`), or a call of a folio function from a
         kernel.tla.j2 macro: its steps start at `lbl` and leave to `to`."""
         if lbl is None:
-            text = compile_function(functions, name, settings)
+            text = compile_function(functions, name, settings, warnings=warnings)
         else:
-            text = compile_function(functions, name, settings, lbl, to, f"{lbl}_", p, domain, folio)
+            text = compile_function(functions, name, settings, lbl, to, f"{lbl}_", p, domain, folio, warnings)
         return env.from_string(HEADER + text).render(context)
 
     kernel_c.has = lambda name: name in functions  # type: ignore[attr-defined]

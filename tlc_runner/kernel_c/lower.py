@@ -35,6 +35,7 @@ class Lowering:
         self.settings = settings  # per version: {"nr_to_scan": "tracked"|"untracked"}
         self.table = table()
         self.tmp_count = 0
+        self.warnings: list[str] = []  # "WARN <fn>() line N": one fault name per assertion
         self.stack: list[str] = []
 
     # -- entry
@@ -467,7 +468,15 @@ class Lowering:
         if kind == "write_once":
             raise e.pos.error("WRITE_ONCE() of this location is not modelled")
         if kind == "warn":
-            raise e.pos.error(f"{e.fn}(): checked assertions (NoWarn) are not modelled yet")
+            # a checked assertion: if its condition holds, the fault is recorded (property NoWarn)
+            if not a:
+                raise e.pos.error(f"{e.fn}() needs a condition")
+            name = f"WARN {e.fn} in {self.fn.name}() line {e.pos.line}"
+            if name not in self.warnings:
+                self.warnings.append(name)
+            after = k(X.opaque())
+            fire = Access(e.pos, "warn", [X.text(f'"{name}"', "str")], succs=[after], fn=fn)
+            return self.cond(a[0], fire, after)
         raise e.pos.error(f"call {e.fn}() has table kind {kind!r}, which lower.py does not know")
 
     def folios_put(self, e: S.Call, k: Node) -> Node:

@@ -90,7 +90,8 @@ def settings_of(version: str) -> dict:
 
 def compile_function(functions: dict[str, S.Function], name: str, settings: dict,
                      entry_label: str = "sh_entry", exit_label: str = "sh_done", prefix: str = "sh",
-                     p: str = "s", domain: str = "Shrinkers", folio: str | None = None) -> str:
+                     p: str = "s", domain: str = "Shrinkers", folio: str | None = None,
+                     warnings: list[str] | None = None) -> str:
     """Jinja text (calls of kernel.tla.j2's macros) for C function `name`.  `folio` binds
     the function's first parameter (a folio) to a TLA+ expression, for a called function."""
     if name not in functions:
@@ -99,5 +100,8 @@ def compile_function(functions: dict[str, S.Function], name: str, settings: dict
     bindings: dict = {fn.params[0]: folio} if folio is not None and fn.params else {}
     for param in fn.params[1:]:
         bindings[param] = True  # deferred_split_folio(folio, partially_mapped): the unmap's call
-    entry, _ = Lowering(functions, settings, p, bindings).function(name)
+    lowering = Lowering(functions, settings, p, bindings)
+    entry, _ = lowering.function(name)
+    if warnings is not None:
+        warnings.extend(w for w in lowering.warnings if w not in warnings)
     return Emitter(entry, name, entry_label, exit_label, prefix, p, domain).emit()

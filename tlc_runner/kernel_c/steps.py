@@ -197,6 +197,8 @@ class Compiler:
         self.locals_at: dict[int, dict] = {}
 
     def is_boundary(self, n: Node) -> bool:
+        if isinstance(n, Access) and n.kind == "warn":
+            return False  # recording a fired WARN is bookkeeping of the step that tested it
         return isinstance(n, Access) and not (n.kind in ("pm_test", "pm_clear") and n.locked)
 
     def label(self, n: Access | None) -> str:
@@ -219,6 +221,11 @@ class Compiler:
         if isinstance(n, Exit):
             return Leaf(None, env)
         if isinstance(n, Access):
+            if n.kind == "warn":
+                env = env.copy()
+                faults = env.shared.get("faults", X.text("faults", "set"))
+                env.shared["faults"] = X.text("({0} \\cup WarnFault({1}))", "set", faults, n.args[0])
+                return self.run(n.succs[0], env, path)
             if not self.is_boundary(n):
                 env = env.copy()
                 f = resolve(n.args[0], env, self.p)
