@@ -6,6 +6,7 @@ import re
 
 from . import values as X
 from .cfg import Access, reachable
+from .parse import SOURCE_LINES
 from .steps import MACROS, Compiler, If, Leaf, Pick, skip
 from .values import Env, V, tla
 
@@ -327,6 +328,8 @@ class Emitter(Compiler):
             if id(n) in post and not in_post:
                 chunks.append('{{- R.phase("post") }}')
                 in_post = True
-            chunks.append(f"\\* {self.fn}(), line {n.pos.line}: {n.kind}")
+            lines = SOURCE_LINES.get(n.pos.file, [])
+            quote = lines[n.pos.line - 1].strip() if 0 < n.pos.line <= len(lines) else n.kind
+            chunks.append(f"\\* {self.fn}() line {n.pos.line}: {quote}")
             chunks.append(self.emit_step(n))
         return "\n".join(chunks) + "\n"

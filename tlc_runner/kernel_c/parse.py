@@ -15,6 +15,7 @@ from .errors import CError, Pos
 from .preprocess import preprocess
 
 GRAMMAR = Path(__file__).with_name("grammar.lark")
+SOURCE_LINES: dict[str, list[str]] = {}  # file -> its lines, so each step can quote its C
 
 
 def _cache_file() -> str | bool:
@@ -252,6 +253,7 @@ class _ToSyntax(Transformer):
 
 def parse_c(text: str, file: str, options: set[str] | None = None) -> list[S.Function]:
     """Every function definition in `text`; any syntax error is one CError."""
+    SOURCE_LINES[file] = text.split("\n")
     clean = preprocess(text, file, options)
     try:
         tree = _parser().parse(clean)
