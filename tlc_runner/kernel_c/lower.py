@@ -21,7 +21,11 @@ from .values import V
 
 OPAQUE_TYPES = ("struct deferred_split", "struct pglist_data", "struct mem_cgroup", "struct shrinker",
                 "struct shrink_control", "unsigned long")
-INDEX_OFFSET = {"bi": 1}  # the model's folio_batch index counts from 1
+INDEX_OFFSET = {"bi": 1}
+ARITY = {"list_move": 2, "list_add_tail": 2, "list_add": 2, "list_splice_tail": 2, "list_del_init": 1,
+         "list_empty": 1, "list_empty_careful": 1, "try_get": 1, "pm_test": 1, "pm_set": 1, "pm_clear": 1,
+         "folio_put": 1, "folios_put": 1, "split": 1, "identity": 1, "local_list": 1, "swap": 2,
+         "batch_add": 2, "batch_count": 1, "large_test": 1, "order": 1, "warn": 1}  # the model's folio_batch index counts from 1
 P = "s"
 UNTRACKED = X.const(1 << 20)  # an untracked sc->nr_to_scan: more than any count of folios
 
@@ -398,6 +402,9 @@ class Lowering:
             raise e.pos.error(f"unknown call {e.fn}(): not in the call table {table_path()}")
         fn = self.fn.name
         a = e.args
+        need = ARITY.get(kind, 0)
+        if len(a) < need:
+            raise e.pos.error(f"{e.fn}() takes {need} argument{'s' if need > 1 else ''}, got {len(a)}")
         if kind == "lock":
             return Access(e.pos, "lock", [], succs=[k(X.opaque())], fn=fn)
         if kind == "unlock":

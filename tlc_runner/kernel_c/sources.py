@@ -100,8 +100,15 @@ def compile_function(functions: dict[str, S.Function], name: str, settings: dict
     bindings: dict = {fn.params[0]: folio} if folio is not None and fn.params else {}
     for param in fn.params[1:]:
         bindings[param] = True  # deferred_split_folio(folio, partially_mapped): the unmap's call
-    lowering = Lowering(functions, settings, p, bindings)
-    entry, _ = lowering.function(name)
-    if warnings is not None:
-        warnings.extend(w for w in lowering.warnings if w not in warnings)
-    return Emitter(entry, name, entry_label, exit_label, prefix, p, domain).emit()
+    try:
+        lowering = Lowering(functions, settings, p, bindings)
+        entry, _ = lowering.function(name)
+        if warnings is not None:
+            warnings.extend(w for w in lowering.warnings if w not in warnings)
+        return Emitter(entry, name, entry_label, exit_label, prefix, p, domain).emit()
+    except CError:
+        raise
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as err:
+        # a construct the compiler has no rule for yet: still one line, at the function
+        raise fn.pos.error(f"cannot compile {name}(): unsupported use of a value here "
+                           f"({type(err).__name__}: {err})") from None
