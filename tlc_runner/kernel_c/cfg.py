@@ -52,6 +52,14 @@ class Choice(Node):
 class Nop(Node):
     succ: Node | None = None
     what: str = ""  # "return", "label", "join"
+    returns: str | None = None  # a called function's return: "ok" (returned 0) or "fail"
+
+
+class ExitPoint:
+    """Where a called function's `return 0` / `return <error>` leads (its caller's two labels)."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
 
 
 @dataclass(eq=False)

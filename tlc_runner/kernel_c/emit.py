@@ -17,6 +17,11 @@ def q(s: str) -> str:
 
 
 class Emitter(Compiler):
+    @staticmethod
+    def expected(f: str) -> str:
+        """The refcount a split can freeze: this CPU's pin + the owner's mapping reference."""
+        return f"(1 + (IF OwnerMapped({f}) THEN 1 ELSE 0))"
+
     def qlabel(self, target) -> str:
         """A label as TLA+ text; the exit may be an expression that picks one (a caller's `to`)."""
         name = self.label(target)
@@ -52,12 +57,20 @@ class Emitter(Compiler):
             env.tmps[a.result] = X.text(f"ref[{tla(args[0])}] > 0", "bool")
         elif a.kind == "pm_test":
             env.tmps[a.result] = X.text(f"pm[{tla(args[0])}]", "bool")
+        elif a.kind == "ref_freeze":
+            env.tmps[a.result] = X.text(f"ref[{tla(args[0])}] = {self.expected(tla(args[0]))}", "bool")
+        elif a.kind == "can_split":  # may fail at any count; passes only at the expected one
+            fails, passes = env.copy(), env.copy()
+            fails.tmps[a.result] = X.const(False)
+            passes.tmps[a.result] = X.const(True)
+            return [(None, fails, a.succs[0]), (X.text(f"ref[{tla(args[0])}] = {self.expected(tla(args[0]))}", "bool"),
+                                                passes, a.succs[0])]
         return [(None, env.copy(), s) for s in a.succs]
 
     def _fold_entry(self, tree) -> Leaf:
         """Tests before the first access (`if (!folio_test_large_rmappable(folio)) return`) are
         folded into that access's step, which must be a load reached only from the entry."""
-        targets = {id(l.target): l.target for l in self.leaves(tree) if l.target is not None}
+        targets = {id(l.target): l.target for l in self.leaves(tree) if isinstance(l.target, Access)}
         if len(targets) != 1 or self._has_pick(tree):
             raise self.entry.pos.error("the function must start with one shared access (after local tests)")
         (a,) = targets.values()
@@ -92,6 +105,8 @@ class Emitter(Compiler):
             trees.append((cond, self.run(succ, env)))
         if a.kind in MACROS or a.kind == "len_add" and not a.locked:
             out = [t for _, t in trees]
+        elif a.kind == "can_split":
+            out = Pick([trees[0][1], If(trees[1][0], trees[1][1], trees[0][1])])
         else:
             out = trees[-1][1]
             for cond, t in reversed(trees[:-1]):
@@ -202,6 +217,18 @@ class Emitter(Compiler):
             var = "nxt" if fld == "next" else "prv"
             ev = (f'K.E({q(self.p)}, {q(fn)}, "list_empty_careful", "load", {q(x)}, \'"{fld}"\', '
                   f'{q(f"{var}[{x}]")})')
+        elif a.kind == "can_split":
+            f = tla(args[0])
+            ev = f'K.E({q(self.p)}, {q(fn)}, "folio_trylock+can_split_folio", "load", {q(f)}, \'"ref"\', {q(f"ref[{f}]")})'
+        elif a.kind == "ref_freeze":
+            f, x = tla(args[0]), self.expected(tla(args[0]))
+            ev = f'K.E({q(self.p)}, {q(fn)}, "folio_ref_freeze", "freeze", {q(f)}, \'"ref"\', {q(x)})'
+            shared, changed = [f"/\\ ref' = [ref EXCEPT ![{f}] = IF @ = {x} THEN 0 ELSE @]"], changed + ["ref"]
+        elif a.kind == "split_unfreeze":
+            f, x = tla(args[0]), self.expected(tla(args[0]))
+            ev = f'K.E({q(self.p)}, "__split_huge_page", "folio_ref_unfreeze", "unfreeze", {q(f)}, \'"ref"\', {q(x)})'
+            shared = [f"/\\ ref' = [ref EXCEPT ![{f}] = {x}]", f"/\\ st' = [st EXCEPT ![{f}] = \"small\"]"]
+            changed = changed + ["ref", "st"]
         elif a.kind == "try_get":
             f = tla(args[0])
             ev = f'K.E({q(self.p)}, {q(fn)}, "folio_try_get", "try_get", {q(f)}, \'"ref"\', {q(f"ref[{f}]")})'
@@ -226,6 +253,13 @@ class Emitter(Compiler):
             c = tla(self.entry_cond)  # the access happens only when the entry's tests lead to it
             shared = [re.sub(r"^/\\ (\w+)' = (.*)$", rf"/\\ \1' = IF {c} THEN \2 ELSE \1", l) for l in shared]
             guard = f"~({c}) \\/ ({guard})" if guard else None
+        ok = self.exit_points["ok"]
+        if self.ok_extra and any(l.target is ok for l in self.leaves(tree)):
+            extra, extra_changed = self.ok_extra
+            if not all(l.target is ok for l in self.leaves(tree)):
+                raise a.pos.error("the caller's work after a successful return needs a step that always returns 0")
+            lines.insert(0, f"/\\ {extra}")
+            changed = changed + [v for v in extra_changed if v not in changed]
         body = "\n".join("    " + l for l in shared + lines)
         g = f", guard={q(guard)}" if guard else ""
         return (f"{{% call K.step({q(lbl)}, {q(self.p)}, {q(self.D)}, {changed!r}, {ev}{g}) %}}\n{body}\n{{%- endcall %}}")
@@ -313,7 +347,7 @@ class Emitter(Compiler):
             seen.add(id(n))
             t = self.tree(n)
             for leaf in (l for x in (t if isinstance(t, list) else [t]) for l in self.leaves(x)):
-                if leaf.target is not None:
+                if isinstance(leaf.target, Access):
                     work.append(leaf.target)
                     self.pred_live.setdefault(id(leaf.target), set()).update(self.live.get(id(n), set()))
         order, post = [], set()

@@ -18,13 +18,17 @@ HEADER = '{%- import "templates/kernel.tla.j2" as K with context -%}\n'
 def kernel_c_hook(env: jinja2.Environment, context: dict, functions: dict[str, S.Function],
                   settings: dict, warnings: list[str]) -> Callable[[str], str]:
     def kernel_c(name: str, lbl: str | None = None, p: str = "s", domain: str = "Shrinkers",
-                 folio: str | None = None, to: str | None = None) -> str:
+                 folio: str | None = None, to: str | None = None, ok: str | None = None,
+                 fail: str | None = None, extra: str | None = None, extra_changed: list | None = None) -> str:
         """The whole shrinker (`kernel_c(name)`), or a call of a folio function from a
         kernel.tla.j2 macro: its steps start at `lbl` and leave to `to`."""
         if lbl is None:
             text = compile_function(functions, name, settings, warnings=warnings)
         else:
-            text = compile_function(functions, name, settings, lbl, to, f"{lbl}_", p, domain, folio, warnings)
+            exits = ({"ok": ok, "fail": fail, "extra": extra, "extra_changed": list(extra_changed or [])}
+                     if ok is not None else None)
+            text = compile_function(functions, name, settings, lbl, to or "", f"{lbl}_", p, domain, folio,
+                                    warnings, exits)
         return env.from_string(HEADER + text).render(context)
 
     kernel_c.has = lambda name: name in functions  # type: ignore[attr-defined]

@@ -25,14 +25,16 @@ INDEX_OFFSET = {"bi": 1}
 ARITY = {"list_move": 2, "list_add_tail": 2, "list_add": 2, "list_splice_tail": 2, "list_del_init": 1,
          "list_empty": 1, "list_empty_careful": 1, "try_get": 1, "pm_test": 1, "pm_set": 1, "pm_clear": 1,
          "folio_put": 1, "folios_put": 1, "split": 1, "identity": 1, "local_list": 1, "swap": 2,
-         "batch_add": 2, "batch_count": 1, "large_test": 1, "order": 1, "warn": 1}  # the model's folio_batch index counts from 1
+         "batch_add": 2, "batch_count": 1, "large_test": 1, "order": 1, "warn": 1,
+         "can_split": 1, "ref_freeze": 1, "split_unfreeze": 1}  # the model's folio_batch index counts from 1
 P = "s"
 UNTRACKED = X.const(1 << 20)  # an untracked sc->nr_to_scan: more than any count of folios
 
 
 class Lowering:
     def __init__(self, functions: dict[str, S.Function], settings: dict, p: str = P,
-                 bindings: dict[str, str] | None = None) -> None:
+                 bindings: dict[str, str] | None = None, keep_returns: bool = False) -> None:
+        self.keep_returns = keep_returns  # a called function whose 0 / error return picks the caller's label
         self.p = p  # the process variable of the steps: "s" (a shrinker) or "f" (a folio's owner)
         self.bindings = bindings or {}  # parameter -> the TLA+ folio it stands for at this call
         self.functions = functions
@@ -150,6 +152,9 @@ class Lowering:
                 raise s.pos.error("continue outside a loop")
             return self.loops[-1][1]
         if isinstance(s, S.Return):
+            if self.keep_returns:
+                zero = isinstance(s.value, S.Num) and s.value.value == 0
+                return Nop(s.pos, self.exit, "return", "ok" if zero else "fail")
             ret = Nop(s.pos, self.exit, "return")
             return self.effect(s.value, ret) if s.value is not None else ret
         raise s.pos.error(f"unsupported construct: {type(s).__name__}")
@@ -265,8 +270,9 @@ class Lowering:
                 inner = e.arg
                 if isinstance(inner, S.Member) and inner.field not in ("split_queue", "_deferred_list"):
                     return k(X.opaque())  # &pgdata->deferred_split_queue and the like: one queue
-                if isinstance(inner, S.Name) and self.scope.get(inner.id) == "opaque":
-                    return k(X.opaque())  # &flags
+                if isinstance(inner, S.Name) and (self.scope.get(inner.id) == "opaque"
+                                                  or self.scope.get(inner.id, "").startswith("local:")):
+                    return k(X.opaque())  # &flags, &extra_pins: out-parameters the model does not read
                 return k(self.node(e))
             raise e.pos.error(f"unsupported operator {e.op}")
         if isinstance(e, S.Binary):
@@ -433,6 +439,11 @@ class Lowering:
             return Access(e.pos, kind, [self.folio(a[0])], succs=[k(X.opaque())], fn=fn)
         if kind == "folios_put":
             return self.folios_put(e, k(X.opaque()))
+        if kind in ("can_split", "ref_freeze"):
+            tmp = self.new_tmp()
+            return Access(e.pos, kind, [self.folio(a[0])], result=tmp, succs=[k(V("tmp", (tmp,), "bool"))], fn=fn)
+        if kind == "split_unfreeze":
+            return Access(e.pos, kind, [self.folio(a[0])], succs=[k(X.opaque())], fn=fn)
         if kind == "split":
             tmp = self.new_tmp()
             after = k(V("tmp", (tmp,), "int"))

@@ -91,7 +91,7 @@ def settings_of(version: str) -> dict:
 def compile_function(functions: dict[str, S.Function], name: str, settings: dict,
                      entry_label: str = "sh_entry", exit_label: str = "sh_done", prefix: str = "sh",
                      p: str = "s", domain: str = "Shrinkers", folio: str | None = None,
-                     warnings: list[str] | None = None) -> str:
+                     warnings: list[str] | None = None, exits: dict | None = None) -> str:
     """Jinja text (calls of kernel.tla.j2's macros) for C function `name`.  `folio` binds
     the function's first parameter (a folio) to a TLA+ expression, for a called function."""
     if name not in functions:
@@ -101,11 +101,15 @@ def compile_function(functions: dict[str, S.Function], name: str, settings: dict
     for param in fn.params[1:]:
         bindings[param] = True  # deferred_split_folio(folio, partially_mapped): the unmap's call
     try:
-        lowering = Lowering(functions, settings, p, bindings)
+        lowering = Lowering(functions, settings, p, bindings, keep_returns=exits is not None)
         entry, _ = lowering.function(name)
         if warnings is not None:
             warnings.extend(w for w in lowering.warnings if w not in warnings)
-        return Emitter(entry, name, entry_label, exit_label, prefix, p, domain).emit()
+        emitter = Emitter(entry, name, entry_label, exit_label, prefix, p, domain)
+        if exits is not None:  # {"ok": label, "fail": label, "extra": TLA+ or None, "extra_changed": [...]}
+            emitter.exits = exits
+            emitter.ok_extra = (exits["extra"], exits["extra_changed"]) if exits.get("extra") else None
+        return emitter.emit()
     except CError:
         raise
     except (ValueError, KeyError, IndexError, TypeError, AttributeError) as err:

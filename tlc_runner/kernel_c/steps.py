@@ -14,21 +14,22 @@ from dataclasses import dataclass
 
 from . import values as X
 from .calls import table
-from .cfg import Access, Assign, Branch, Choice, Exit, Node, Nop, reachable, successors
+from .cfg import Access, Assign, Branch, Choice, Exit, ExitPoint, Node, Nop, reachable, successors
 from .values import Env, V, resolve, tla
 
 BOUNDARY = {"lock", "unlock", "iter_first", "iter_next", "iter_adv", "list_move", "list_del_init",
             "list_add_tail", "list_add", "list_splice_tail", "list_empty", "try_get", "pm_test", "pm_set",
-            "pm_clear", "len_add", "folio_put", "split", "careful_next", "careful_prev"}
+            "pm_clear", "len_add", "folio_put", "split", "careful_next", "careful_prev",
+            "can_split", "ref_freeze", "split_unfreeze"}
 MACROS = {"list_move", "list_del_init", "list_add_tail", "list_add", "list_splice_tail", "folio_put", "split"}
 SHORT = {"iter_first": "first", "iter_next": "look", "iter_adv": "adv", "list_move": "move", "list_del_init": "del",
          "list_add_tail": "add", "list_add": "add", "list_splice_tail": "splice", "list_empty": "empty",
-         "try_get": "tryget", "careful_next": "careful", "careful_prev": "careful_prev", "pm_test": "pm", "pm_set": "setpm", "pm_clear": "clrpm", "len_add": "len"}
+         "try_get": "tryget", "can_split": "cansplit", "ref_freeze": "freeze", "split_unfreeze": "unfreeze", "careful_next": "careful", "careful_prev": "careful_prev", "pm_test": "pm", "pm_set": "setpm", "pm_clear": "clrpm", "len_add": "len"}
 
 
 def skip(n: Node) -> Node:
     seen = 0
-    while isinstance(n, Nop):
+    while isinstance(n, Nop) and getattr(n, "returns", None) is None:
         n = n.succ
         seen += 1
         if seen > 10000:
@@ -112,7 +113,7 @@ def liveness(entry: Node) -> dict[int, set]:
 
 def _bypass(n: Node, succ: Node) -> None:
     n.__class__ = Nop
-    n.succ, n.what = succ, "dead"
+    n.succ, n.what, n.returns = succ, "dead", None
 
 
 def useful(entry: Node) -> set:
@@ -193,6 +194,8 @@ class Compiler:
         self.live = liveness(entry)
         self.labels: dict[int, str] = {}
         self.pred_live: dict[int, set] = {}  # registers live at some step leading here
+        self.exit_points = {"ok": ExitPoint("ok"), "fail": ExitPoint("fail")}
+        self.ok_extra: tuple[str, list] | None = None
         self._current = None
         self.locals_at: dict[int, dict] = {}
 
@@ -204,6 +207,8 @@ class Compiler:
     def label(self, n: Access | None) -> str:
         if n is None:
             return self.exit_label
+        if isinstance(n, ExitPoint):
+            return self.exits[n.kind]
         if id(n) not in self.labels:
             base = f"{self.prefix}{n.pos.line}_{SHORT.get(n.kind, n.kind)}".replace("__", "_")
             name, k = base, 1
@@ -220,6 +225,8 @@ class Compiler:
         path = path | {id(n)}
         if isinstance(n, Exit):
             return Leaf(None, env)
+        if isinstance(n, Nop):  # a called function's valued return
+            return Leaf(self.exit_points[n.returns], env)
         if isinstance(n, Access):
             if n.kind == "warn":
                 env = env.copy()
@@ -259,7 +266,7 @@ class Compiler:
 
     def reg_value(self, var: str, leaf: Leaf, start_live: set, resets: bool = True) -> V | None:
         """What `var` is set to on this leaf, or None if it keeps its value."""
-        target_live = self.live.get(id(leaf.target), set()) if leaf.target else set()
+        target_live = self.live.get(id(leaf.target), set()) if isinstance(leaf.target, Access) else set()
         own = X.text(f"{var}[{self.p}]")
         if resets and ("reg", var) not in target_live and (var in leaf.env.regs or ("reg", var) in start_live
                                                             or ("reg", var) in self.pred_live.get(id(self._current), set())):
@@ -272,7 +279,7 @@ class Compiler:
 
     def arrive(self, leaf: Leaf) -> None:
         """Record the compile-time locals a step is reached with; they must agree on every path."""
-        if leaf.target is None:
+        if not isinstance(leaf.target, Access):
             return
         live = {v for k, v in self.live.get(id(leaf.target), set()) if k == "local"}
         known = {}
