@@ -297,8 +297,9 @@ class Emitter(Compiler):
                 raise a.pos.error("register work right after list_move() is not supported")
             return f"{{{{ K.list_move({q(lbl)}, {q(self.p)}, {q(self.D)}, {q(fn)}, {q(x[0])}, {q(x[1])}, {q(to)}, {locked}) }}}}"
         if a.kind == "list_del_init":
+            careful = ", careful=True" if getattr(a, "careful", False) else ""
             return (f"{{{{ K.list_del_init({q(lbl)}, {q(self.p)}, {q(self.D)}, {q(fn)}, {q(x[0])}, {q(to)}, {locked}"
-                    f"{with_extra('extra', 'extra_changed')}) }}}}")
+                    f"{with_extra('extra', 'extra_changed')}{careful}) }}}}")
         if a.kind in ("list_add_tail", "list_add"):
             if extra:
                 raise a.pos.error(f"register work right after {a.kind}() is not supported")

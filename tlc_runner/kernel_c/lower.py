@@ -24,7 +24,7 @@ OPAQUE_TYPES = ("struct deferred_split", "struct pglist_data", "struct mem_cgrou
 INDEX_OFFSET = {"bi": 1}
 ARITY = {"list_move": 2, "list_add_tail": 2, "list_add": 2, "list_splice_tail": 2, "list_del_init": 1,
          "list_empty": 1, "list_empty_careful": 1, "try_get": 1, "pm_test": 1, "pm_set": 1, "pm_clear": 1,
-         "folio_put": 1, "folios_put": 1, "split": 1, "identity": 1, "local_list": 1, "swap": 2,
+         "folio_put": 1, "folios_put": 1, "list_del_init_careful": 1, "split": 1, "identity": 1, "local_list": 1, "swap": 2,
          "batch_add": 2, "batch_count": 1, "large_test": 1, "order": 1, "warn": 1,
          "can_split": 1, "ref_freeze": 1, "split_unfreeze": 1}  # the model's folio_batch index counts from 1
 P = "s"
@@ -417,8 +417,10 @@ class Lowering:
             return Access(e.pos, "unlock", [], succs=[k(X.opaque())], fn=fn)
         if kind in ("list_move", "list_add_tail", "list_add", "list_splice_tail"):
             return Access(e.pos, kind, [self.node(a[0]), self.node(a[1])], succs=[k(X.opaque())], fn=fn)
-        if kind == "list_del_init":
-            return Access(e.pos, kind, [self.node(a[0])], succs=[k(X.opaque())], fn=fn)
+        if kind in ("list_del_init", "list_del_init_careful"):
+            step = Access(e.pos, "list_del_init", [self.node(a[0])], succs=[k(X.opaque())], fn=fn)
+            step.careful = kind == "list_del_init_careful"
+            return step
         if kind == "list_empty_careful":
             # list_empty_careful(): load ->next; only if it is the head itself, load ->prev too
             node = self.node(a[0])
