@@ -193,3 +193,18 @@ def test_warn_on_is_a_checked_assertion(tmp_path, runs_dir, jar, text, code):
     assert "as expected" in result.stderr
     if code:
         assert "NoWarn broken" in result.stdout
+
+
+def test_a_bare_patch_with_base_on_the_command_line(tmp_path):
+    """No header at all: name from the file, expect unknown; the patched C is what renders."""
+    from tlc_runner.hypothesis import load_hypothesis, render_hypothesis
+
+    patch = tmp_path / "no-removed.diff"
+    patch.write_text("--- a/deferred_split_scan.c\n+++ b/deferred_split_scan.c\n@@ -69,1 +69,1 @@\n"
+                     "-\t\t\tremoved++;\n+\t\t\tds_queue->split_queue_len--;\n")
+    hyp = load_hypothesis(patch, "fixed")
+    assert (hyp.name, hyp.base, str(hyp.expect), hyp.kind) == ("no-removed", "fixed", "unknown", "patch")
+    spec = render_hypothesis(hyp, hyp.model_options(procs=2, folios=2))
+    assert "K.len_add_unlocked" not in spec.tla  # rendered TLA+, not Jinja
+    assert 'Ev(s, "deferred_split_scan", "split_queue_len", "load"' in spec.tla  # the unlocked update
+    assert spec.facts["expect"] == "unknown"
