@@ -45,7 +45,8 @@ def test_render_writes_a_standalone_pair(tmp_path):
     tla = next(tmp_path.glob("*.tla")).read_text()
     cfg = next(tmp_path.glob("*.cfg")).read_text()
     assert "MODULE DeferredSplit_safe_prev_3p3f" in tla and "deferred_split_scan" in tla
-    assert "swap(folio, prev)" in tla and "VIEW View" in cfg and "INVARIANT" in cfg
+    # each compiled step quotes its C line
+    assert "list_del_init(&folio->_deferred_list);" in tla and "VIEW View" in cfg and "INVARIANT" in cfg
 
 
 def test_clean_pass_reports_state_counts_and_removes_its_run(runs_dir, jar):

@@ -18,7 +18,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "hypotheses.md"
 def docs_example() -> str:
     """The example hypothesis of docs/hypotheses.md, exactly as printed there."""
     text = DOCS.read_text()
-    return re.search(r"## The file\n\n```\n(.*?)```", text, re.S).group(1)
+    return re.search(r"## A patch\n.*?```diff\n(.*?)```", text, re.S).group(1)
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -50,15 +50,16 @@ def test_bundled_hypotheses_load_and_render():
 
 def test_the_documented_example_renders_runs_and_is_judged(tmp_path, runs_dir, jar):
     """Written from docs/hypotheses.md alone: copied from it, not from the templates."""
-    path = write(tmp_path, "delete-under-lock.tla.j2", docs_example())
+    path = write(tmp_path, "delete-under-lock.diff", docs_example())
     proc = dsqspec("verify", "--hypotheses", str(tmp_path), "--only", "delete-under-lock",
                    env={"DSQSPEC_RUNS": str(runs_dir)})
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "hypothesis delete-under-lock" in proc.stdout and " ok " in proc.stdout
     render = dsqspec("render", "--hypothesis", str(path), "--out", str(tmp_path / "out"))
-    assert render.returncode == 0
+    assert render.returncode == 0, render.stderr
     tla = next((tmp_path / "out").glob("*.tla")).read_text()
-    assert 'b_del_l(s) ==' in tla and 'b_unlock(s) ==' in tla
+    # the patch's lock: three spin_lock steps in the shrinker now, not two
+    assert tla.count('Ev(s, "deferred_split_scan", "spin_lock"') == 3
 
 
 @pytest.mark.parametrize("expect, code, needles", [
@@ -77,8 +78,8 @@ def test_verify_judges_expectations(tmp_path, runs_dir, jar, expect, code, needl
 @pytest.mark.parametrize("mutate, needle, line", [
     (lambda t: t.replace("{% extends base %}\n", "{% extends base %}\n{% block next_delte %}{% endblock %}\n"),
      "unknown extension point 'next_delte'", 10),
-    (lambda t: t + "{% block next_delete %}{{ K.no_such_macro() }}{% endblock %}\n", "Jinja", 10),
-    (lambda t: t + "{% block next_delete %}{% if %}{% endblock %}\n", "Jinja", 10),
+    (lambda t: t + "{% block free_path %}{{ K.no_such_macro() }}{% endblock %}\n", "Jinja", 10),
+    (lambda t: t + "{% block free_path %}{% if %}{% endblock %}\n", "Jinja", 10),
     (lambda t: t.replace("source: tests", "sauce: tests"), "unknown header key 'sauce'", 7),
     (lambda t: t.replace("base: fixed", "base: v7.0"), "base 'v7.0' is not a variant", 1),
     (lambda t: t.replace("expect: holds", "expect: maybe"), "expect must be", 1),
@@ -97,7 +98,7 @@ def test_bad_hypothesis_files_name_file_and_line(tmp_path, mutate, needle, line)
 
 
 def test_tla_that_sany_rejects_is_mapped_back_to_the_hypothesis(tmp_path, runs_dir, jar):
-    text = HEADER + "{% block put_prev %}\nsh_putprev(s) == /\\ pc[s] = \"sh_putprev\" /\\ @@@ broken\n{% endblock %}\n"
+    text = HEADER + "{% block free_path %}\no_put(f) == /\\ pc[f] = \"o_put\" /\\ @@@ broken\n{% endblock %}\n"
     path = write(tmp_path, "sany.tla.j2", text)
     proc = dsqspec("check", "--hypothesis", str(path), "--quiet", env={"DSQSPEC_RUNS": str(runs_dir)})
     assert proc.returncode == 2, proc.stderr

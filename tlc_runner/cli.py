@@ -69,6 +69,9 @@ def model_options(function=None, *, ranges: bool = False):
                      help="write the spec (and run) into this folder"),
         click.option("--hypothesis", type=click.Path(path_type=Path), default=None,
                      help="a hypothesis file (docs/hypotheses.md); its header gives the defaults"),
+        click.option("--patch", type=click.Path(path_type=Path), default=None,
+                     help="a unified diff of the --base version's C files (specs/kernel/)"),
+        click.option("--base", default=None, help="the version a --patch applies to"),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)
@@ -82,7 +85,8 @@ def _given(name: str) -> bool:
 
 
 def build_options(variant, procs, shrinkers, folios, actors, properties, atomic_init,
-                  granularity, hypothesis=None, **_ignored) -> tuple[ModelOptions, RenderedSpec | None]:
+                  granularity, hypothesis=None, patch=None, base=None,
+                  **_ignored) -> tuple[ModelOptions, RenderedSpec | None]:
     """The model options, and for a hypothesis its rendered spec.
 
     A hypothesis header's options are defaults; options typed on the command line win."""
@@ -90,11 +94,19 @@ def build_options(variant, procs, shrinkers, folios, actors, properties, atomic_
               "actors": tuple(a.strip() for a in actors.split(",") if a.strip()),
               "properties": tuple(properties) or PROPERTIES, "atomic_init": atomic_init,
               "granularity": granularity}
+    if patch is not None:
+        if hypothesis is not None or _given("variant"):
+            raise UsageError("--patch goes with --base VERSION, not with --hypothesis or --variant")
+        if base is None:
+            raise UsageError("--patch needs --base VERSION (the version the diff applies to)")
+        hypothesis = patch
+    elif base is not None:
+        raise UsageError("--base goes with --patch")
     if hypothesis is None:
         return ModelOptions(**values), None
     if _given("variant"):
         raise UsageError("--hypothesis names its base variant in its header; drop --variant")
-    hyp = load_hypothesis(hypothesis)
+    hyp = load_hypothesis(hypothesis, base)
     overrides = {k: v for k, v in values.items() if k != "variant" and _given(k)}
     opts = hyp.model_options(**overrides)
     return opts, render_hypothesis(hyp, opts)
@@ -170,6 +182,14 @@ def check(fmt, full, jar, workers, heap, timeout, keep, quiet, out, **model) -> 
     opts, spec = build_options(**model)
     settings = replace(_run_settings(jar, workers, heap, timeout), out=out, keep=keep)
     result = run_check(opts, settings, status_for(sys.stderr, quiet, opts.describe()), spec=spec)
+    expect = spec.facts.get("expect") if spec else None
+    if expect is not None:
+        from .hypothesis import parse_expectation
+
+        violated = (result.trace.violation.name or result.trace.violation.kind) if result.violation else None
+        judged = parse_expectation(expect).judge(violated)
+        verdict = {True: "as expected", False: "NOT as expected", None: "not judged"}[judged]
+        click.echo(f"hypothesis {opts.hypothesis}: expect {expect}: {verdict}", err=True)
     if not result.violation:
         click.echo(no_violation_report(result, fmt), nl=False)
         if result.kept:
@@ -280,7 +300,7 @@ def doctor(jar) -> None:
               help="run every case at this folio count (claims not claimed there are skipped)")
 @click.option("--only", default=None, help="run only cases whose name contains this")
 @click.option("--hypotheses", "extra_dir", type=click.Path(path_type=Path), default=None,
-              help="also judge every *.tla.j2 hypothesis in this folder")
+              help="also judge every hypothesis (*.tla.j2, *.c, *.diff) in this folder")
 @click.option("--claims", "claims_dir", type=click.Path(path_type=Path), default=None,
               help="read the claims from this folder instead of specs/claims/")
 @run_options
@@ -293,7 +313,8 @@ def verify(procs, folios, only, extra_dir, claims_dir, jar, workers, heap, timeo
     if extra_dir is not None:
         if not extra_dir.is_dir():
             raise UsageError(f"--hypotheses {extra_dir} is not a folder")
-        extra = [load_hypothesis(p) for p in sorted(extra_dir.glob("*.tla.j2"))]
+        extra = [load_hypothesis(p) for ext in ("*.tla.j2", "*.c", "*.diff")
+                 for p in sorted(extra_dir.glob(ext))]
     cases = [c for c in all_cases(procs, folios, extra, claims_dir) if not only or only in c.name]
     if not cases:
         raise UsageError(f"no case matches --only {only!r}")
@@ -335,7 +356,8 @@ def sweep(jar, workers, heap, timeout, out, procs, folios, **model) -> None:
     proc_list = parse_range(procs, 1, 4, "--procs")
     folio_list = parse_range(folios, 1, 5, "--folios")
     base, _ = build_options(procs=proc_list[0], folios=folio_list[0], **model)
-    hyp = load_hypothesis(model["hypothesis"]) if model.get("hypothesis") else None
+    source = model.get("hypothesis") or model.get("patch")
+    hyp = load_hypothesis(source, model.get("base")) if source else None
 
     def make(p: int, f: int) -> ModelOptions:
         return replace(base, procs=p, folios=f, shrinkers=min(base.shrinkers, p))

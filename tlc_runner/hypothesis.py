@@ -1,4 +1,8 @@
-"""Hypothesis files: a question about the kernel as a small Jinja child template.
+"""Hypothesis files: a question about the kernel as a small file.
+
+C hypotheses (.c files replacing functions, and .diff patches of a version's C)
+are loaded by kernel_c/hypothesis_c.py; this module keeps their common header,
+and the Jinja form for what is not C:
 
 A hypothesis starts with a header in a Jinja comment, then extends a variant
 and overrides some of its named blocks (the extension points of
@@ -14,7 +18,7 @@ the header:
     source: Hugh Dickins, 2024-10-25: "I was wrong to suggest updating split_queue_len without the lock"
     -#}
     {% extends base %}
-    {% block next_delete %} ... {% endblock %}
+    {% block migrate_path %} ... {% endblock %}
 
 Every error names the file and the line: a bad header, an unknown extension
 point, a Jinja error, or TLA+ that SANY rejects (mapped back from the
@@ -118,6 +122,7 @@ class Hypothesis:
     options: dict = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
     text: str = ""  # the file as read once by load_hypothesis: what is rendered
+    kind: str = "jinja"  # "jinja", "c" (functions replacing the base's) or "patch" (a diff of the base's C)
 
     def source_for_render(self) -> HypothesisSource:
         return HypothesisSource(self.text, str(self.path))
@@ -148,12 +153,14 @@ def _read_text(path: Path) -> str:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise UsageError(f"{path}:{line}: not UTF-8 text (byte 0x{data[err.start]:02x}); "
-                         f"a hypothesis is a Jinja text file") from None
+                         f"a hypothesis is a text file (C, a patch, or Jinja)") from None
 
 
-def load_hypothesis(path: Path) -> Hypothesis:
+def load_hypothesis(path: Path, base: str | None = None) -> Hypothesis:
     if not path.is_file():
         raise UsageError(f"hypothesis file {path} not found")
+    if path.suffix in (".c", ".diff", ".patch"):
+        return _load_c(path, base)
     text = _read_text(path)
     match = re.match(r"\s*\{#-?(.*?)-?#\}", text, re.S)
     if not match:
@@ -187,8 +194,36 @@ def load_hypothesis(path: Path) -> Hypothesis:
                       parse_settings(header.get("settings", ""), where), text)
 
 
+def _load_c(path: Path, base: str | None) -> Hypothesis:
+    """A C hypothesis (.c) or a patch (.diff/.patch) of the base version's C files."""
+    from .kernel_c.hypothesis_c import c_header, patch_header
+
+    is_patch = path.suffix != ".c"
+    text = _read_text(path)
+    header, first = (patch_header if is_patch else c_header)(text, str(path))
+    where = f"{path}:{first}: "
+    if base:
+        header["base"] = base
+    if is_patch:
+        header.setdefault("name", path.stem)
+        header.setdefault("description", f"{header.get('base', '?')} with {path.name} applied")
+        header.setdefault("expect", "unknown")
+        header.setdefault("source", str(path))
+    missing = sorted(REQUIRED_KEYS - set(header))
+    if missing:
+        raise UsageError(f"{where}header lacks {', '.join(missing)}" + (" (give --base)" if "base" in missing else ""))
+    if header["base"] not in VARIANTS:
+        raise UsageError(f"{where}base {header['base']!r} is not a variant ({', '.join(VARIANTS)})")
+    return Hypothesis(path, header["name"], header["description"], header["base"],
+                      parse_expectation(header["expect"], where), header["source"],
+                      parse_options(header.get("options", ""), where),
+                      parse_settings(header.get("settings", ""), where), text,
+                      "patch" if is_patch else "c")
+
+
 def bundled_hypotheses() -> list[Hypothesis]:
-    return [load_hypothesis(p) for p in sorted(BUNDLED_DIR.glob("*.tla.j2"))]
+    paths = [p for ext in ("*.tla.j2", "*.c", "*.diff") for p in BUNDLED_DIR.glob(ext)]
+    return [load_hypothesis(p) for p in sorted(paths, key=lambda p: p.name)]
 
 
 def _blocks_and_parent(env: jinja2.Environment, name: str) -> tuple[set[str], str | None]:
@@ -228,6 +263,18 @@ def _where(err: Exception, path: Path) -> str:
 
 def render_hypothesis(hyp: Hypothesis, opts: ModelOptions) -> RenderedSpec:
     """Render in the sandbox; any error, unsafe access or runaway recursion names file:line."""
+    if hyp.kind != "jinja":
+        from .kernel_c.hypothesis_c import hypothesis_functions, patched_functions
+
+        make = patched_functions if hyp.kind == "patch" else hypothesis_functions
+        functions = make(hyp.path, hyp.text, hyp.base)
+        try:
+            spec = render(opts, extra_context={"c_functions": functions, "c_version": hyp.base})
+        except KeyError as err:
+            raise UsageError(f"{hyp.path}: the model has no function {err.args[0]}()") from None
+        spec.facts["hypothesis_file"] = str(hyp.path)
+        spec.facts["expect"] = " ".join([hyp.expect.kind, ",".join(hyp.expect.properties)]).strip()
+        return spec
     base = variant_template(hyp.base)
     env = environment(hyp.source_for_render())
     known = extension_points(env, base)
@@ -251,6 +298,7 @@ def render_hypothesis(hyp: Hypothesis, opts: ModelOptions) -> RenderedSpec:
     except (jinja2.TemplateError, ValueError, TypeError, AttributeError) as err:
         raise UsageError(f"{_where(err, hyp.path)}: Jinja: {getattr(err, 'message', None) or err}") from None
     spec.facts["hypothesis_file"] = str(hyp.path)
+    spec.facts["expect"] = " ".join([hyp.expect.kind, ",".join(hyp.expect.properties)]).strip()
     return spec
 
 

@@ -54,5 +54,10 @@ def tlc_dir_label() -> str:
     return "tlc/ of the clone" if checkout_root() is not None else "the user data directory"
 
 
+def cache_dir() -> Path:
+    """dsqspec's per-user cache: compiled templates, the C grammar's parse tables."""
+    return _xdg("XDG_CACHE_HOME", Path.home() / ".cache") / "dsqspec"
+
+
 def template_cache_dir() -> Path:
-    return _xdg("XDG_CACHE_HOME", Path.home() / ".cache") / "dsqspec" / "jinja"
+    return cache_dir() / "jinja"

@@ -13,7 +13,7 @@ from .errors import UsageError
 from .variants import VARIANTS
 
 ACTORS = ("free", "migrate", "unmap")
-PROPERTIES = ("TypeOK", "ListIntegrity", "NoUseAfterFree", "LenAccurate", "RefcountSane")
+PROPERTIES = ("TypeOK", "ListIntegrity", "NoUseAfterFree", "LenAccurate", "RefcountSane", "NoWarn")
 GRANULARITIES = ("pointer", "primitive")
 MAX_PROCS = 4
 MAX_FOLIOS = 5
@@ -94,6 +94,8 @@ class ModelOptions:
             if self.hypothesis
             else ["--variant", self.variant]
         )
+        if self.hypothesis_file and self.hypothesis_file.endswith((".diff", ".patch")):
+            args = ["--base", self.variant, "--patch", self.hypothesis_file]
         args += ["--procs", str(self.procs), "--folios", str(self.folios)]
         if self.shrinkers != 1:
             args += ["--shrinkers", str(self.shrinkers)]

@@ -112,6 +112,8 @@ def violated(state: dict, facts: ModelFacts) -> list[str]:
                 broken.append(prop)
         elif prop == "RefcountSane" and faults & REFCOUNT_FAULTS:
             broken.append(prop)
+        elif prop == "NoWarn" and any(f.startswith("WARN") for f in faults):
+            broken.append(prop)
     return broken
 
 

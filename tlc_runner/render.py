@@ -146,6 +146,9 @@ def environment(hypothesis: HypothesisSource | None = None) -> jinja2.Environmen
     )
 
 
+C_VARIANTS = {"v6.11", "underused", "safe-prev", "fixed", "locked", "folio-batch"}
+
+
 def variant_template(name: str) -> str:
     return f"templates/variants/{name}.tla.j2"
 
@@ -166,10 +169,25 @@ def render(opts: ModelOptions, hypothesis: HypothesisSource | None = None,
         "settings": opts.settings,
         **(extra_context or {}),
     }
+    context["warnings"] = []  # fault names of the compiled C's WARN_ON()s, for NoWarn
+    context["kernel_c"] = _kernel_c(env, context, opts)
     template = HYPOTHESIS_TEMPLATE if hypothesis else variant_template(opts.variant)
     tla = env.get_template(template).render(context)
     cfg = env.get_template("templates/model.cfg.j2").render(context)
     return RenderedSpec(module, tla, cfg, model_facts(opts, builder))
+
+
+def _kernel_c(env: jinja2.Environment, context: dict, opts: ModelOptions):
+    """`kernel_c(name)` for the templates: compile the C of the model's program (a C
+    hypothesis or patch passes its own in `c_functions`)."""
+    from .kernel_c.jinja import kernel_c_hook
+    from .kernel_c.sources import bundled_program, settings_of
+
+    functions = context.get("c_functions")
+    if functions is None:
+        functions = bundled_program(opts.variant) if opts.variant in C_VARIANTS else {}
+    return kernel_c_hook(env, context, functions, settings_of(context.get("c_version", opts.variant))
+                         if opts.variant in C_VARIANTS else {}, context["warnings"])
 
 
 def model_facts(opts: ModelOptions, builder: SpecBuilder) -> dict:
