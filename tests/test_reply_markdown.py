@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tlc_runner.model_options import PROPERTIES
 from tlc_runner.report import render_trace
 from tlc_runner.timeline import build_timeline
 from tlc_runner.tool_frames import parse_frames
@@ -130,12 +131,12 @@ def test_clean_verdict_lists_the_properties_and_state_counts(runs_dir, jar):
     text = dsqspec("check", *HOLDS)
     assert text.returncode == 0, text.stderr
     assert text.stdout.startswith("no violation:") and "distinct states" in text.stdout
-    assert "properties checked: TypeOK, ListIntegrity, NoUseAfterFree, LenAccurate, RefcountSane" in text.stdout
+    assert f"properties checked: {', '.join(PROPERTIES)}\n" in text.stdout
     reply = dsqspec("check", *HOLDS, "--format", "markdown")
     assert reply.returncode == 0, reply.stderr
     flat = reply.stdout.replace("\n", " ")
     assert "no violation" in flat and "distinct states" in flat
-    assert "TypeOK, ListIntegrity, NoUseAfterFree, LenAccurate and RefcountSane" in flat
+    assert f"{', '.join(PROPERTIES[:-1])} and {PROPERTIES[-1]}" in flat
     assert all(len(line) <= WIDTH for line in reply.stdout.splitlines())
     assert "dsqspec check --variant fixed" in reply.stdout and "<" not in prose(reply.stdout)
 

@@ -65,7 +65,7 @@ ESCAPES = [
 def test_no_hypothesis_escapes_the_sandbox(tmp_path, body):
     marker = tmp_path / "pwned"
     path = write(tmp_path, "probe.tla.j2",
-                 HEADER + "{% block put_prev %}" + body.replace("MARKER", str(marker)) + "{% endblock %}\n")
+                 HEADER + "{% block free_path %}" + body.replace("MARKER", str(marker)) + "{% endblock %}\n")
     proc = render(tmp_path, path)
     assert_one_line_exit_2(proc, f"{path}:{BODY_LINE}: ")
     assert not marker.exists()
@@ -77,7 +77,7 @@ def test_no_hypothesis_escapes_the_sandbox(tmp_path, body):
 
 @pytest.mark.parametrize("name", ["/etc/hostname", "../../../../../../etc/hostname", "probe.tla.j2"])
 def test_include_reads_no_file_outside_the_bundled_templates(tmp_path, name):
-    path = write(tmp_path, "probe.tla.j2", HEADER + '{% block put_prev %}{% include "' + name + '" %}{% endblock %}\n')
+    path = write(tmp_path, "probe.tla.j2", HEADER + '{% block free_path %}{% include "' + name + '" %}{% endblock %}\n')
     proc = render(tmp_path, path)
     assert_one_line_exit_2(proc, f"{path}")
     assert "not found" in proc.stderr or "TemplateNotFound" in proc.stderr or name in proc.stderr
@@ -91,7 +91,7 @@ def test_a_binary_hypothesis_file_exits_2_with_file_and_line(tmp_path):
 
 
 def test_a_macro_that_recurses_without_end_exits_2(tmp_path):
-    body = "{% macro f() %}{{ f() }}{% endmacro %}{% block put_prev %}{{ f() }}{% endblock %}\n"
+    body = "{% macro f() %}{{ f() }}{% endmacro %}{% block free_path %}{{ f() }}{% endblock %}\n"
     path = write(tmp_path, "probe.tla.j2", HEADER + body)
     proc = render(tmp_path, path)
     assert_one_line_exit_2(proc, f"{path}:{BODY_LINE}: ")
@@ -101,7 +101,7 @@ def test_a_macro_that_recurses_without_end_exits_2(tmp_path):
 def test_a_hypothesis_named_like_a_bundled_template_is_still_itself(tmp_path):
     """The hypothesis is served under its own name, so its file name collides with nothing."""
     path = write(tmp_path, "DeferredSplit.tla.j2",
-                 HEADER + '{% block put_prev %}\\* HYPOTHESIS-MARK\n{{ super() }}{% endblock %}\n')
+                 HEADER + '{% block free_path %}\\* HYPOTHESIS-MARK\n{{ super() }}{% endblock %}\n')
     proc = render(tmp_path, path)
     assert proc.returncode == 0, proc.stderr
     tla = next((tmp_path / "out").glob("*.tla")).read_text()

@@ -8,13 +8,14 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from ..locations import specs_dir
 from . import syntax as S
 from .emit import Emitter
 from .errors import CError
 from .lower import Lowering
 from .parse import parse_c
 
-KERNEL_DIR = Path(__file__).resolve().parent.parent.parent / "specs" / "kernel"
+KERNEL_DIR = specs_dir() / "kernel"  # the clone's specs/, or the wheel's package data
 
 
 def display(path: Path) -> str:
