@@ -246,3 +246,20 @@ def test_captured_server_output_parses():
     assert trace.violation.name == "NoUseAfterFree" and len(trace.states) == 14
     assert tlc_version(messages).startswith("TLC2 Version 2.18 of 20 March 2023")
     assert stats_from(messages).distinct > 0
+
+
+def test_the_printed_worker_command_joins_from_outside(tmp_path):
+    """`dsqspec worker`, as another machine runs it (here on loopback), is the only worker."""
+    port = free_port_pair()
+    watcher = Watcher(["check", "--distributed", "--listen", f"127.0.0.1:{port}", "--local-workers", "0",
+                       *VIOLATES, *RUN, "--out", str(tmp_path / "dist")])
+    worker = Watcher(["worker", "--server", f"127.0.0.1:{port}", "--listen", "127.0.0.1", "--threads", "1",
+                      "--heap", "1g"])
+    code, out, err = watcher.finish()
+    assert code == 1 and "NoUseAfterFree violated" in out, err
+    worker_code, worker_out, worker_err = worker.finish(timeout=SLACK)
+    assert worker_code == 0, worker_out + worker_err
+    assert "released this worker" in worker_out
+    assert all(addr == "127.0.0.1" for pid in worker.jvms for addr, _ in worker.sockets.get(pid, ()))
+    assert_all_gone(watcher)
+    assert_all_gone(worker)
