@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DsqspecError, Interrupted, TlcFailed, UsageError
+from .distributed import Distributed, worker_command
 from .hypothesis import sany_location
 from .launcher import launcher_classpath
 from .model_options import ModelOptions
@@ -43,6 +44,17 @@ class RunSettings:
     timeout: float | None = None
     out: Path | None = None
     keep: bool = False
+    distributed: Distributed | None = None  # TLCServer and local workers instead of tlc2.TLC
+
+
+def local_workers(settings: RunSettings, invocation: TlcInvocation, run_dir: Path) -> list[tuple[list[str], Path]]:
+    """The command and folder of each worker JVM dsqspec starts beside the TLC server."""
+    d = settings.distributed
+    if d is None:
+        return []
+    folders = [run_dir / f"worker-{n}" for n in range(1, d.local_workers + 1)]
+    return [(worker_command(settings.java, settings.jar, invocation.launcher, d.listen, d.local_worker_listen(),
+                            d.threads, settings.heap, folder), folder) for folder in folders]
 
 
 def counterexample(messages, log_path: Path) -> ErrorTrace | None:
@@ -64,7 +76,7 @@ _JVM_BOILERPLATE = ("Error: Could not create the Java Virtual Machine.",
 def jvm_start_failure(messages: list[Message]) -> str | None:
     """The JVM's own reason when it died before TLC printed its banner, e.g.
     "Invalid maximum heap size: -Xmx1k"; None once TLC was running."""
-    if any(m.code == VERSION for m in messages):
+    if tlc_version(messages) is not None:
         return None
     lines = [line.strip() for m in messages if m.code is None for line in m.body.splitlines()]
     reason = [line for line in lines if line and line not in _JVM_BOILERPLATE]
@@ -96,7 +108,9 @@ def run_check(opts: ModelOptions, settings: RunSettings, status: StatusLine | No
         spec.write(run_dir)
         invocation = TlcInvocation(settings.java, settings.jar, spec.module, settings.workers,
                                    settings.heap, settings.timeout,
-                                   launcher=launcher_classpath(settings.java, settings.jar, run_dir / "launcher"))
+                                   launcher=launcher_classpath(settings.java, settings.jar, run_dir / "launcher"),
+                                   distributed=settings.distributed)
+        workers = local_workers(settings, invocation, run_dir)
         manifest = {
             "options": opts.cli_args(),
             "describe": opts.describe(),
@@ -104,11 +118,14 @@ def run_check(opts: ModelOptions, settings: RunSettings, status: StatusLine | No
             "model": spec.facts,
             "command": invocation.command(run_dir),
         }
+        if settings.distributed is not None:
+            manifest["distributed"] = {"listen": str(settings.distributed.listen),
+                                       "worker_commands": [command for command, _ in workers]}
         write_manifest(run_dir, manifest)
     except OSError as err:
         raise TlcFailed(f"cannot write the run folder {run_dir}: {err.strerror or err}; TLC not started") from err
     try:
-        result = run_tlc(invocation, run_dir, status)
+        result = run_tlc(invocation, run_dir, status, workers)
         manifest.update(exit_code=result.exit_code, elapsed=round(result.elapsed, 3))
         if result.exit_code == 150 and spec.facts.get("hypothesis_file"):
             raise UsageError(sany_location(result.log_path.read_text(errors="replace"), spec.tla,

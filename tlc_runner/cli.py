@@ -178,9 +178,19 @@ def run_options(function):
 @run_options
 @click.option("--keep", is_flag=True, help="keep the run folder of a clean pass too")
 @click.option("--quiet", is_flag=True, help="no live status line")
-def check(fmt, full, jar, workers, heap, timeout, keep, quiet, out, **model) -> None:
+@click.option("--distributed", is_flag=True,
+              help="run TLC's TLCServer; workers on this and other machines do the work")
+@click.option("--listen", default=None,
+              help="--distributed: the one address (and registry port) the server listens on "
+                   "[default: 127.0.0.1:10997]; its RMI objects use the next port")
+@click.option("--local-workers", type=int, default=None,
+              help="--distributed: worker JVMs started here, each with --workers threads (default 1) "
+                   "[default: 2; 0: only workers from other machines]")
+def check(fmt, full, jar, workers, heap, timeout, keep, quiet, out, distributed, listen, local_workers,
+          **model) -> None:
     opts, spec = build_options(**model)
-    settings = replace(_run_settings(jar, workers, heap, timeout), out=out, keep=keep)
+    cluster = _distributed(distributed, listen, local_workers, workers)
+    settings = replace(_run_settings(jar, workers, heap, timeout), out=out, keep=keep, distributed=cluster)
     result = run_check(opts, settings, status_for(sys.stderr, quiet, opts.describe()), spec=spec)
     expect = spec.facts.get("expect") if spec else None
     if expect is not None:
@@ -200,6 +210,51 @@ def check(fmt, full, jar, workers, heap, timeout, keep, quiet, out, **model) -> 
     click.echo(f"violation of {result.trace.violation.name or result.trace.violation.kind}; "
                f"run kept in {result.run_dir}", err=True)
     sys.exit(EXIT_VIOLATION)
+
+
+def _distributed(distributed: bool, listen, local_workers, workers):
+    """check's --distributed options, checked; the address free to listen on; the join command told."""
+    from .distributed import DEFAULT_LISTEN, DEFAULT_LOCAL_WORKERS, DEFAULT_PORT, Distributed, check_bindable, \
+        parse_endpoint
+
+    if not distributed:
+        for name, value in (("--listen", listen), ("--local-workers", local_workers)):
+            if value is not None:
+                raise UsageError(f"{name} is an option of --distributed")
+        return None
+    if local_workers is not None and local_workers < 0:
+        raise UsageError("--local-workers must be 0 or more")
+    endpoint = parse_endpoint(listen or DEFAULT_LISTEN, "--listen", DEFAULT_PORT)
+    check_bindable(endpoint, "--listen")
+    cluster = Distributed(endpoint, DEFAULT_LOCAL_WORKERS if local_workers is None else local_workers,
+                          workers or 1)
+    click.echo(f"dsqspec: TLC server listens on {endpoint.host} only, ports {endpoint.port} (registry) and "
+               f"{endpoint.port + 1}; {cluster.local_workers} local worker(s). Another machine joins with:\n"
+               f"  {cluster.join_command()}", err=True)
+    return cluster
+
+
+@main.command(help="Join a `check --distributed` TLC server as a worker; runs until the server "
+                   "releases it. Needs the same TLC jar (dsqspec tlc install).")
+@click.option("--server", "server_text", required=True, help="the server's ADDRESS[:PORT], as printed by check")
+@click.option("--listen", "listen_text", required=True,
+              help="this machine's address the server calls back on, ADDRESS[:PORT] (default port: any free)")
+@click.option("--threads", type=int, default=None, help="TLC worker threads (default: all CPUs)")
+@click.option("--jar", default=None, help="TLC jar (else $TLA2TOOLS_JAR, else where `tlc install` put it)")
+@click.option("--heap", default=DEFAULT_HEAP, show_default=True)
+def worker(server_text, listen_text, threads, jar, heap) -> None:
+    from .distributed import DEFAULT_PORT, parse_endpoint
+    from .remote_worker import run_worker
+
+    if threads is not None and threads < 1:
+        raise UsageError("--threads must be at least 1")
+    if not HEAP_SYNTAX.fullmatch(heap):
+        raise UsageError(f"--heap {heap!r} is not a JVM heap size such as 6g, 1500m or 2097152")
+    server = parse_endpoint(server_text, "--server", DEFAULT_PORT)
+    listen = parse_endpoint(listen_text, "--listen", 0)
+    code = run_worker(toolchain.checked_java(), toolchain.verified_jar(jar), server, listen,
+                      threads or default_workers(), heap)
+    sys.exit(code)
 
 
 @main.command("render", help="Write the .tla and .cfg for a model into a folder; no TLC.")

@@ -93,10 +93,18 @@ def stats_from(messages: list[Message]) -> Stats:
     return stats
 
 
+_SERVER_BANNER = re.compile(r"^TLC2 TLC Server (Version .+)$", re.MULTILINE)
+
+
 def tlc_version(messages: list[Message]) -> str | None:
+    """TLC's banner; TLCServer prints its own before it reads `-tool`, so unframed."""
     for message in messages:
         if message.code == VERSION:
             return message.body.strip()
+        if message.code is None:
+            server = _SERVER_BANNER.search(message.body)
+            if server:
+                return f"TLC2 {server.group(1).strip()} (distributed: TLCServer)"
     return None
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from .errors import EnvironmentProblem, Interrupted, TlcFailed
+from .distributed import Distributed
 from .launcher import LAUNCHER_CLASS
 from .outcome import Progress, parse_progress
 from .run_dirs import RAW_LOG
@@ -45,12 +46,17 @@ class TlcInvocation:
     extra_args: list[str] = field(default_factory=list)
     jar_sha256: str = JAR_SHA256  # the jar was verified against the pin before any run
     launcher: Path | None = None  # folder of the compiled DsqspecTLC (launcher.py); None: plain TLC
+    distributed: Distributed | None = None  # run TLCServer (needs the launcher) instead of tlc2.TLC
 
     def command(self, run_dir: Path) -> list[str]:
         if self.launcher is not None:
             classpath, main_class = f"{self.launcher}{os.pathsep}{self.jar}", LAUNCHER_CLASS
         else:
             classpath, main_class = str(self.jar), "tlc2.TLC"
+        jvm, launcher_args, workers = [], [], ["-workers", str(self.workers)]
+        if self.distributed is not None:  # TLCServer has no threads of its own: its workers do the work
+            jvm, launcher_args, workers = (self.distributed.server_jvm_options(),
+                                           self.distributed.server_launcher_args(), [])
         return [
             self.java,
             "-XX:+UseParallelGC",
@@ -59,10 +65,12 @@ class TlcInvocation:
             "-Dutil.FileUtil.milliseconds=true",
             "-Duser.language=en",
             "-Duser.country=US",
+            *jvm,
             "-cp", classpath,
             main_class,
+            *launcher_args,
             "-tool",
-            "-workers", str(self.workers),
+            *workers,
             "-metadir", str(run_dir / "states"),
             "-config", f"{self.module}.cfg",
             *self.extra_args,
@@ -191,11 +199,11 @@ def _kill_group(process: subprocess.Popen) -> None:
             continue
 
 
-def _start(command: list[str], run_dir: Path, env: dict) -> subprocess.Popen:
+def _start(command: list[str], run_dir: Path, env: dict, stdout=subprocess.PIPE) -> subprocess.Popen:
     """TLC in its own session (a Ctrl-C on the terminal reaches only dsqspec), dying with dsqspec."""
     try:
         return subprocess.Popen(
-            command, cwd=run_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            command, cwd=run_dir, stdout=stdout, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True, env=env, preexec_fn=die_with_parent(),
         )
     except OSError as err:
@@ -204,11 +212,56 @@ def _start(command: list[str], run_dir: Path, env: dict) -> subprocess.Popen:
         ) from err
 
 
-def run_tlc(invocation: TlcInvocation, run_dir: Path, status: StatusLine | None = None) -> TlcResult:
+WORKER_EXIT_GRACE = 5.0  # a worker released by the server exits within this
+
+
+class LocalWorkers:
+    """The TLC worker JVMs dsqspec starts beside a TLCServer: each in its own folder and
+    process group, its output in `worker-N.log` of the run folder, dying with dsqspec."""
+
+    def __init__(self, commands: list[tuple[list[str], Path]], env: dict) -> None:
+        self.commands, self.env = commands, env
+        self.processes: list[subprocess.Popen] = []
+        self.logs: list[Path] = []
+
+    def start(self) -> None:
+        for command, folder in self.commands:
+            folder.mkdir(parents=True, exist_ok=True)
+            log = folder.parent / f"{folder.name}.log"
+            with log.open("wb") as out:
+                out.write(("# " + " ".join(command) + "\n").encode("utf-8", errors="replace"))
+                out.flush()
+                self.processes.append(_start(command, folder, self.env, stdout=out))
+            self.logs.append(log)
+
+    def all_failed(self) -> str | None:
+        """Why every local worker died before the server finished, or None."""
+        if not self.processes or any(p.poll() in (None, 0) for p in self.processes):
+            return None
+        log = self.logs[0]
+        lines = [l for l in log.read_text(errors="replace").splitlines() if l.strip() and not l.startswith("#")]
+        return f"every local TLC worker failed (exit {self.processes[0].returncode}: " \
+               f"{lines[-1].strip()[:200] if lines else 'no output'}; see {log})"
+
+    def stop(self, grace: float) -> None:
+        """Let released workers exit on their own for `grace` seconds, then kill what is left."""
+        deadline = time.monotonic() + grace
+        for process in self.processes:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+            if process.poll() is None:
+                _kill_group(process)
+
+
+def run_tlc(invocation: TlcInvocation, run_dir: Path, status: StatusLine | None = None,
+            workers: list[tuple[list[str], Path]] = ()) -> TlcResult:
     """Run TLC on the spec already written into run_dir; return its frames and exit code.
 
-    Call from the main thread: TLC is killed by the kernel when the thread that
-    started it exits."""
+    `workers`: commands (and their folders) of local TLC workers to start once a
+    TLCServer runs; they are stopped with it, whatever happens.  Call from the
+    main thread: TLC is killed by the kernel when the thread that started it exits."""
     try:
         (run_dir / "tmp").mkdir(exist_ok=True)
     except OSError as err:
@@ -226,10 +279,12 @@ def run_tlc(invocation: TlcInvocation, run_dir: Path, status: StatusLine | None 
     started = time.monotonic()
     process: subprocess.Popen | None = None
     pump: Pump | None = None
+    helpers = LocalWorkers(list(workers), env)
     try:
         process = _start(command, run_dir, env)
         pump = Pump(process.stdout, log, reader, status)
         pump.start()
+        helpers.start()
         while True:
             try:
                 process.wait(timeout=1.0)
@@ -242,6 +297,11 @@ def run_tlc(invocation: TlcInvocation, run_dir: Path, status: StatusLine | None 
                     _kill_group(process)
                     pump.join(timeout=2)
                     raise TlcFailed(f"{log.failure()}; TLC stopped")
+                failed = helpers.all_failed()
+                if failed is not None:
+                    _kill_group(process)
+                    pump.join(timeout=2)
+                    raise TlcFailed(f"{failed}; TLC server stopped, raw output kept in {log_path}")
                 if invocation.timeout is not None and elapsed > invocation.timeout:
                     _kill_group(process)
                     pump.join(timeout=2)
@@ -260,6 +320,8 @@ def run_tlc(invocation: TlcInvocation, run_dir: Path, status: StatusLine | None 
             status.clear()
         if process is not None and process.poll() is None:
             _kill_group(process)  # any other way out of here must not leave TLC running
+        helpers.stop(WORKER_EXIT_GRACE if process is not None and process.returncode in (0, 11, 12, 13, 14)
+                     else 0.0)
         if process is not None and pump is not None and not pump.thread.is_alive():
             process.stdout.close()
         log.close()

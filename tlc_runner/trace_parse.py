@@ -20,7 +20,7 @@ from typing import Union
 import lark
 
 from .tool_frames import (
-    ASSERT_FAILED, DEADLOCK, INVARIANT_VIOLATED, INVARIANT_VIOLATED_INITIAL,
+    ASSERT_FAILED, BEHAVIOR_PREFIX, DEADLOCK, INVARIANT_VIOLATED, INVARIANT_VIOLATED_INITIAL,
     STATE, STATE_INITIAL_ERROR, Message,
 )
 
@@ -392,11 +392,18 @@ def _violation_from(message: Message) -> Violation | None:
 
 
 def trace_from_messages(messages: list[Message]) -> ErrorTrace | None:
-    """The first counterexample in a -tool run, or None if TLC reported none."""
+    """The first counterexample in a -tool run, or None if TLC reported none.
+
+    tlc2.TLC names the violation, then prints the behaviour; distributed TLC
+    (DsqspecTLC's server) prints the behaviour after "The behavior up to this
+    point is" and names the violation after it."""
     violation: Violation | None = None
     states: list[TraceState] = []
+    behaviour = False
     for message in messages:
         found = _violation_from(message)
+        if message.code == BEHAVIOR_PREFIX and violation is None and not states:
+            behaviour = True
         if found and violation is None:
             violation = found
             if found.kind == "invariant-initial":
@@ -406,7 +413,7 @@ def trace_from_messages(messages: list[Message]) -> ErrorTrace | None:
                     states.append(TraceState(1, "Initial predicate", "",
                                              parse_state_block(rest, message.line + 1), line=message.line))
             continue
-        if violation and message.code in (STATE, STATE_INITIAL_ERROR):
+        if (violation or behaviour) and message.code in (STATE, STATE_INITIAL_ERROR):
             states.append(parse_state_message(message.body, message.line))
     if violation is None:
         return None
