@@ -89,3 +89,41 @@ MAVEN_FAILURE = (
 def test_a_maven_failure_is_told_in_mavens_own_words():
     reason = toolchain.maven_reason(MAVEN_FAILURE)
     assert reason.startswith("Error copying artifact from") and reason.endswith("(Is a directory)")
+
+
+HOLDS = ["--variant", "fixed", "--procs", "2", "--folios", "2", "--actors", "free,migrate",
+         "--atomic-init", "--quiet", "--workers", "1"]
+PROPERTIES = ["TypeOK", "ListIntegrity", "NoUseAfterFree", "LenAccurate", "RefcountSane"]
+
+
+def dsqspec(*args: str, env: dict | None = None, timeout: float = 600, cwd: Path | None = None):
+    return subprocess.run([sys.executable, "-m", "tlc_runner", *args], capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})}, cwd=cwd)
+
+
+def test_a_clean_pass_in_json_is_one_json_document(runs_dir, jar):
+    """docs/trace-json.md: the dsqspec-verdict document, with TLC's real counts."""
+    import json
+
+    proc = dsqspec("check", *HOLDS, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert (doc["schema"], doc["verdict"]) == ("dsqspec-verdict", "no violation")
+    assert doc["properties_checked"] == PROPERTIES == doc["model"]["properties"]
+    assert doc["model"]["folios"] == ["F1", "F2"] and doc["model"]["procs"] == 2
+    assert doc["states"]["distinct"] > 0 and doc["states"]["generated"] >= doc["states"]["distinct"]
+    assert doc["states"]["depth"] > 0
+    assert doc["reproduce"].startswith("dsqspec check --variant fixed --procs 2 --folios 2")
+    assert doc["command"][:2] == ["dsqspec", "check"]
+
+
+def test_a_clean_pass_in_itf_is_an_itf_document_of_no_states(runs_dir, jar):
+    import json
+
+    proc = dsqspec("check", *HOLDS, "--format", "itf")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["#meta"]["format"] == "ITF" and doc["#meta"]["verdict"] == "no violation"
+    assert doc["states"] == [] and doc["vars"] == []
+    assert "distinct states" in doc["#meta"]["description"]
+    assert doc["#meta"]["source"] == "DeferredSplit_fixed_2p2f"
