@@ -127,3 +127,35 @@ def test_a_clean_pass_in_itf_is_an_itf_document_of_no_states(runs_dir, jar):
     assert doc["states"] == [] and doc["vars"] == []
     assert "distinct states" in doc["#meta"]["description"]
     assert doc["#meta"]["source"] == "DeferredSplit_fixed_2p2f"
+
+
+LONG_PATH = ("/home/someone/src/linux-mm-litmus/hypotheses/deferred-split/2026-11/"
+             "what-if-the-shrinker-skips-the-lock-and-the-owner-peeks-twice.tla.j2")
+ODD_PATH = "my hyps/$(touch PWNED)/it's `id` " + "x" * 90 + ".tla.j2"
+
+
+def shell_words(command: str, cwd: Path) -> list[str]:
+    """The words bash reads from a pasted command (after `dsqspec`), by running bash itself."""
+    script = "set -- " + command.split(" ", 1)[1] + "\nprintf '%s\\0' \"$@\""
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, cwd=cwd, check=True)
+    return done.stdout.split("\0")[:-1]
+
+
+@pytest.mark.parametrize("path", [LONG_PATH, ODD_PATH])
+def test_the_markdown_reproduce_command_fits_72_columns_and_pastes_back_exactly(path, tmp_path):
+    """A hypothesis path longer than a line is cut with backslash-newlines; a path with a
+    space, a quote or `$(...)` is quoted, so pasting the command runs nothing but dsqspec."""
+    from conftest import fixture_context, fixture_text
+    from tlc_runner.report import render_trace
+    from tlc_runner.tool_frames import parse_frames
+    from tlc_runner.trace_parse import trace_from_messages
+
+    trace = trace_from_messages(parse_frames(fixture_text("safe-prev-2x3.tool.log")))
+    context = fixture_context("safe-prev-2x3")
+    words = ["dsqspec", "check", "--hypothesis", path, *context["command"][4:]]
+    context["command"] = words
+    reply = render_trace(trace, context, "markdown")
+    assert max(len(line) for line in reply.splitlines()) <= 72
+    block = reply.split("Reproduce with:\n\n```\n", 1)[1].split("```", 1)[0]
+    assert shell_words(block, tmp_path) == words[1:]
+    assert not (tmp_path / "PWNED").exists()
