@@ -159,3 +159,59 @@ def test_the_markdown_reproduce_command_fits_72_columns_and_pastes_back_exactly(
     block = reply.split("Reproduce with:\n\n```\n", 1)[1].split("```", 1)[0]
     assert shell_words(block, tmp_path) == words[1:]
     assert not (tmp_path / "PWNED").exists()
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["check", "--procs", "abc"], "'abc' is not a valid integer. (see dsqspec check --help)"),
+    (["check", "--format", "bogus"], "'bogus' is not one of"),
+    (["chek"], "No such command 'chek'"),
+    (["trace", "render"], "Missing argument 'RUN_DIR'. (see dsqspec trace render --help)"),
+    (["check", "--no-such-option"], "--no-such-option"),
+])
+def test_a_bad_option_is_one_line_and_exit_2(args, needle):
+    """Click's usage error is four lines (Usage, Try, blank, Error): the contract says one."""
+    assert needle in one_line(dsqspec(*args), 2)
+
+
+def test_bare_dsqspec_prints_the_help_and_asks_for_a_command():
+    proc = dsqspec()
+    assert "Usage: dsqspec" in proc.stdout and "Exit codes" in proc.stdout
+    assert "needs a command" in one_line(proc, 2)
+
+
+def write_into(target: str, *args: str, **kw) -> subprocess.CompletedProcess:
+    """dsqspec with its stdout opened on `target` (e.g. /dev/full, a full disk)."""
+    with open(target, "w") as out:
+        return subprocess.run([sys.executable, "-m", "tlc_runner", *args], stdout=out,
+                              stderr=subprocess.PIPE, text=True, timeout=600, **kw)
+
+
+needs_dev_full = pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+
+
+@needs_dev_full
+@pytest.mark.parametrize("args", [["variants"], ["--help"], ["check", "--help"]])
+def test_output_into_a_full_disk_is_an_environment_error(args):
+    """Not exit 5 ("a bug in dsqspec"), not a traceback, not click's exit 1."""
+    assert "cannot write dsqspec's output: No space left on device" in one_line(write_into("/dev/full", *args), 3)
+
+
+@needs_dev_full
+def test_a_counterexample_into_a_full_disk_names_the_kept_run(runs_dir, jar):
+    proc = write_into("/dev/full", "check", "--variant", "v6.11", "--procs", "2", "--folios", "2",
+                      "--actors", "free", "--quiet", "--workers", "1")
+    line = one_line(proc, 3)
+    kept = Path(line.rsplit("run kept in ", 1)[1])
+    assert kept.parent == runs_dir and (kept / "tlc.log").is_file()
+
+
+def test_a_closed_pipe_exits_141_not_1():
+    """`dsqspec variants | head -1`: the reader left; that is no verdict (SIGPIPE's 128 + 13)."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "tlc_runner", "variants"], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert "stdout was closed" in one_line(proc, 141)

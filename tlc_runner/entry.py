@@ -19,4 +19,4 @@ def run() -> None:
     except EnvironmentProblem as err:
         print(f"dsqspec: {err}", file=sys.stderr)
         sys.exit(err.exit_code)
-    main()
+    main(prog_name="dsqspec")
