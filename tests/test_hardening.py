@@ -215,3 +215,15 @@ def test_a_closed_pipe_exits_141_not_1():
     finally:
         os.close(write_end)
     assert "stdout was closed" in one_line(proc, 141)
+
+
+VIOLATES = ["--variant", "v6.11", "--procs", "2", "--folios", "2", "--actors", "free", "--quiet",
+            "--workers", "1"]
+
+
+def test_a_relative_xdg_cache_home_counts_as_unset(runs_dir, jar, tmp_path):
+    """The XDG spec says so; the launcher cache read it as relative to TLC's run folder, so
+    java found no DsqspecTLC class there (exit 4 instead of the verdict)."""
+    proc = dsqspec("check", *VIOLATES, env={"XDG_CACHE_HOME": "relative-cache"}, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert not (tmp_path / "relative-cache").exists()

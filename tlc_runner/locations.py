@@ -59,3 +59,8 @@ def tlc_dir_label() -> str:
 
 def template_cache_dir() -> Path:
     return _xdg("XDG_CACHE_HOME", Path.home() / ".cache") / "dsqspec" / "jinja"
+
+
+def launcher_cache_dir() -> Path:
+    """Where the compiled TLC launcher is kept (launcher.py); a relative XDG value is unset."""
+    return _xdg("XDG_CACHE_HOME", Path.home() / ".cache") / "dsqspec" / "java"
