@@ -227,3 +227,19 @@ def test_a_relative_xdg_cache_home_counts_as_unset(runs_dir, jar, tmp_path):
     proc = dsqspec("check", *VIOLATES, env={"XDG_CACHE_HOME": "relative-cache"}, cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     assert not (tmp_path / "relative-cache").exists()
+
+
+BUNDLED_HYPOTHESIS = ROOT / "specs" / "hypotheses" / "careful-init.tla.j2"
+
+
+@pytest.mark.parametrize("name", ["", "x" * 300])
+def test_a_hypothesis_name_empty_or_too_long_is_refused(name, tmp_path):
+    """An empty name rendered as the bare base variant (its results labelled `fixed`); 300
+    characters failed as 'cannot write to output folder: File name too long'."""
+    import re
+
+    text = re.sub(r"(?m)^name: .*$", f"name: {name}".rstrip(), BUNDLED_HYPOTHESIS.read_text(), count=1)
+    hyp = tmp_path / "renamed.tla.j2"
+    hyp.write_text(text)
+    line = one_line(dsqspec("render", "--hypothesis", str(hyp), "--out", str(tmp_path / "out")), 2)
+    assert f"{hyp}:1: name must be 1..64 characters, not {len(name)}" in line
