@@ -243,3 +243,27 @@ def test_a_hypothesis_name_empty_or_too_long_is_refused(name, tmp_path):
     hyp.write_text(text)
     line = one_line(dsqspec("render", "--hypothesis", str(hyp), "--out", str(tmp_path / "out")), 2)
     assert f"{hyp}:1: name must be 1..64 characters, not {len(name)}" in line
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_render_out_never_writes_through_a_symlink(force, tmp_path):
+    """A shared folder holding `X.tla -> ~/.bashrc` (dangling or not, --force or not) or a
+    record `.dsqspec-render.json -> somewhere`: the link is replaced, its target untouched."""
+    out, victims = tmp_path / "out", tmp_path / "victims"
+    out.mkdir()
+    victims.mkdir()
+    (victims / "record").write_text("precious record\n")
+    (victims / "tla").write_text("precious tla\n")
+    module = "DeferredSplit_fixed_2p2f"
+    (out / ".dsqspec-render.json").symlink_to(victims / "record")
+    (out / f"{module}.cfg").symlink_to(victims / "cfg-that-does-not-exist")
+    if force:
+        (out / f"{module}.tla").symlink_to(victims / "tla")
+    proc = dsqspec("render", "--procs", "2", "--folios", "2", "--out", str(out), *(["--force"] if force else []))
+    assert proc.returncode == 0, proc.stderr
+    assert (victims / "record").read_text() == "precious record\n"
+    assert (victims / "tla").read_text() == "precious tla\n"
+    assert not (victims / "cfg-that-does-not-exist").exists()
+    for name in (".dsqspec-render.json", f"{module}.tla", f"{module}.cfg"):
+        assert not (out / name).is_symlink() and (out / name).stat().st_size > 0
+    assert f"MODULE {module}" in (out / f"{module}.tla").read_text()

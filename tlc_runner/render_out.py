@@ -7,8 +7,11 @@ changed since; a file someone wrote or edited by hand needs --force.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import tempfile
 from pathlib import Path
 
 from .errors import UsageError
@@ -47,10 +50,29 @@ def write_rendered(spec: RenderedSpec, folder: Path, force: bool = False) -> tup
             refusal = _refusal(path, record)
             if refusal:
                 raise UsageError(refusal)
-    tla, cfg = spec.write(folder)
-    record.update({p.name: _digest(p) or "" for p in (tla, cfg)})
+    tla, cfg = folder / f"{spec.module}.tla", folder / f"{spec.module}.cfg"
     try:
-        (folder / RECORD).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+        folder.mkdir(parents=True, exist_ok=True)
+        _replace(tla, spec.tla)
+        _replace(cfg, spec.cfg)
+        record.update({p.name: _digest(p) or "" for p in (tla, cfg)})
+        _replace(folder / RECORD, json.dumps(record, indent=2, sort_keys=True) + "\n")
     except OSError as err:
-        raise UsageError(f"cannot write to output folder {folder}: {err.strerror}") from err
+        raise UsageError(f"cannot write to output folder {folder}: {err.strerror or err}") from err
     return tla, cfg
+
+
+def _replace(path: Path, text: str) -> None:
+    """Put `text` at `path` as a new file, never through what is there: a symlink named like
+    the .tla (or the record) in a shared folder must not turn render into a write to its
+    target, be it /etc/passwd or ~/.bashrc, with --force or without."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
