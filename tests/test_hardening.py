@@ -282,3 +282,50 @@ def test_trace_render_refuses_a_run_whose_reproduce_command_is_not_dsqspec_check
     (folder / "run.json").write_text(json.dumps(data))
     line = one_line(dsqspec("trace", "render", str(folder)), 2)
     assert "model.command is not a `dsqspec check` command" in line
+
+
+SIGNAL_DURING_IMPORT = """
+import builtins, os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)  # the test run may ignore SIGINT
+real_import = builtins.__import__
+SIG = getattr(signal, sys.argv[1])
+def importing(name, *args, **kwargs):
+    if name == "click":  # the first import cli.py makes: the signal lands inside it
+        builtins.__import__ = real_import
+        os.kill(os.getpid(), SIG)
+    return real_import(name, *args, **kwargs)
+builtins.__import__ = importing
+sys.argv = ["dsqspec", "variants"]
+from tlc_runner.entry import run
+run()
+"""
+
+
+@pytest.mark.parametrize("sig, code, line", [("SIGINT", 130, "dsqspec: interrupted"),
+                                             ("SIGTERM", 143, "dsqspec: stopped by SIGTERM"),
+                                             ("SIGHUP", 129, "dsqspec: stopped by SIGHUP")])
+def test_a_signal_while_dsqspec_imports_is_one_line(sig, code, line):
+    """Ctrl-C in the first half second (the imports) was a 20-line KeyboardInterrupt traceback."""
+    proc = subprocess.run([sys.executable, "-c", SIGNAL_DURING_IMPORT, sig], capture_output=True,
+                          text=True, timeout=120)
+    assert one_line(proc, code) == line and proc.stdout == ""
+
+
+def test_a_signal_before_tlc_starts_leaves_no_run_folder(runs_dir, jar, tmp_path):
+    """SIGTERM while the launcher compiles (a cold cache): no raw log exists yet, so no
+    half-made run folder (spec files, no tlc.log) is left behind; only raw logs are kept."""
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "tlc_runner", "check", *VIOLATES],
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                            env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cold-cache")})
+    deadline = time.monotonic() + 120
+    while not (runs_dir.is_dir() and any(runs_dir.iterdir())) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143, err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    left = [d for d in runs_dir.iterdir() if not (d / "tlc.log").is_file()]
+    assert left == []
