@@ -256,8 +256,8 @@ def test_render_out_never_writes_through_a_symlink(force, tmp_path):
     (victims / "tla").write_text("precious tla\n")
     module = "DeferredSplit_fixed_2p2f"
     (out / ".dsqspec-render.json").symlink_to(victims / "record")
-    (out / f"{module}.cfg").symlink_to(victims / "cfg-that-does-not-exist")
-    if force:
+    if force:  # without --force, a link in the .tla's or .cfg's place is refused (test below)
+        (out / f"{module}.cfg").symlink_to(victims / "cfg-that-does-not-exist")
         (out / f"{module}.tla").symlink_to(victims / "tla")
     proc = dsqspec("render", "--procs", "2", "--folios", "2", "--out", str(out), *(["--force"] if force else []))
     assert proc.returncode == 0, proc.stderr
@@ -329,3 +329,41 @@ def test_a_signal_before_tlc_starts_leaves_no_run_folder(runs_dir, jar, tmp_path
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     left = [d for d in runs_dir.iterdir() if not (d / "tlc.log").is_file()]
     assert left == []
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dangling symlink", "folder"])
+def test_render_out_refuses_what_is_not_its_own_file_without_force(kind, tmp_path):
+    """A FIFO in the .tla's place hung render for ever (reading it to hash it); with no record
+    it was then overwritten without --force, as was a dangling symlink."""
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "DeferredSplit_fixed_2p2f.tla"
+    {"fifo": lambda: os.mkfifo(target), "dangling symlink": lambda: target.symlink_to(tmp_path / "nowhere"),
+     "folder": target.mkdir}[kind]()
+    line = one_line(dsqspec("render", "--procs", "2", "--folios", "2", "--out", str(out), timeout=120), 2)
+    assert f"{target} exists and was not written by dsqspec" in line
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_render_out_does_not_hang_on_a_fifo_record(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    os.mkfifo(out / ".dsqspec-render.json")
+    proc = dsqspec("render", "--procs", "2", "--folios", "2", "--out", str(out), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert (out / ".dsqspec-render.json").is_file()
+
+
+def test_verify_refuses_a_fifo_claim_instead_of_hanging(tmp_path):
+    claims = tmp_path / "claims"
+    claims.mkdir()
+    os.mkfifo(claims / "stuck.claim")
+    line = one_line(dsqspec("verify", "--claims", str(claims), timeout=120), 2)
+    assert "stuck.claim: not a regular file" in line
+
+
+@pytest.mark.parametrize("option, value", [("--procs", "9"), ("--procs", "0"), ("--folios", "6")])
+def test_verify_sizes_out_of_range_are_named(option, value):
+    """--procs 9 said 'not claimed at 9x2 (claimed for any size)'."""
+    high = 4 if option == "--procs" else 5
+    assert f"{option} must be 1..{high}, got {value}" in one_line(dsqspec("verify", option, value), 2)

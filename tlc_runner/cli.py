@@ -328,6 +328,9 @@ def verify(procs, folios, only, extra_dir, claims_dir, jar, workers, heap, timeo
 
     from .verify import all_cases, run_case, verdict_text, violated_name
 
+    for name, value, high in (("--procs", procs, 4), ("--folios", folios, 5)):
+        if value is not None and not 1 <= value <= high:
+            raise UsageError(f"{name} must be 1..{high}, got {value}")
     extra = []
     if extra_dir is not None:
         if not extra_dir.is_dir():

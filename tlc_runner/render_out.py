@@ -21,6 +21,9 @@ RECORD = ".dsqspec-render.json"
 
 
 def _digest(path: Path) -> str | None:
+    """The file's sha256; None for anything but a regular file (a FIFO would block the read)."""
+    if path.is_symlink() or not path.is_file():
+        return None
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
@@ -29,6 +32,8 @@ def _digest(path: Path) -> str | None:
 
 def _read_record(folder: Path) -> dict[str, str]:
     """What dsqspec wrote into `folder` before; an unreadable record vouches for nothing."""
+    if (folder / RECORD).is_symlink() or not (folder / RECORD).is_file():
+        return {}
     try:
         data = json.loads((folder / RECORD).read_text())
     except (OSError, ValueError):
@@ -37,7 +42,12 @@ def _read_record(folder: Path) -> dict[str, str]:
 
 
 def _refusal(path: Path, record: dict[str, str]) -> str | None:
-    if not path.exists() or record.get(path.name) == _digest(path):
+    """Why `path` may not be overwritten, or None: only a regular file dsqspec wrote, unchanged,
+    may (a symlink, a FIFO, a folder in its place are not dsqspec's)."""
+    if not (path.exists() or path.is_symlink()):
+        return None
+    digest = _digest(path)
+    if digest is not None and record.get(path.name) == digest:
         return None
     why = "was edited since dsqspec wrote it" if path.name in record else "was not written by dsqspec"
     return f"{path} exists and {why}; not overwriting it (render --force overwrites)"
