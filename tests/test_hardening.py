@@ -378,3 +378,16 @@ def test_a_relative_jar_path_finds_the_jar(how, runs_dir, jar):
     env = {"TLA2TOOLS_JAR": relative} if how == "TLA2TOOLS_JAR" else {}
     proc = dsqspec("check", *VIOLATES, *args, env=env, cwd=ROOT)
     assert proc.returncode == 1, proc.stderr
+
+
+def test_a_check_with_stderr_closed_still_gives_its_verdict(runs_dir, jar):
+    """`dsqspec check ... 2>&-`: Python starts with sys.stderr None, and the status line
+    crashed on it (exit 5, a bug, with its one line lost)."""
+    import shlex
+
+    command = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "tlc_runner", "check", *VIOLATES])
+    proc = subprocess.run(["bash", "-c", f"exec {command} 2>&-"], capture_output=True, text=True,
+                          timeout=600, cwd=ROOT)
+    assert proc.returncode == 1
+    assert "NoUseAfterFree violated" in proc.stdout
+    assert [d for d in runs_dir.iterdir() if (d / "tlc.log").is_file()]
