@@ -38,6 +38,11 @@ def specs_dir() -> Path:
     return root / "specs"
 
 
+def launcher_cache_dir() -> Path:
+    """Where the compiled TLC launcher is kept (launcher.py); a relative XDG value is unset."""
+    return _xdg("XDG_CACHE_HOME", Path.home() / ".cache") / "dsqspec" / "java"
+
+
 def _xdg(variable: str, default: Path) -> Path:
     """An XDG base directory; empty or relative values count as unset, as the spec says."""
     value = os.environ.get(variable, "")
@@ -59,8 +64,3 @@ def tlc_dir_label() -> str:
 
 def template_cache_dir() -> Path:
     return _xdg("XDG_CACHE_HOME", Path.home() / ".cache") / "dsqspec" / "jinja"
-
-
-def launcher_cache_dir() -> Path:
-    """Where the compiled TLC launcher is kept (launcher.py); a relative XDG value is unset."""
-    return _xdg("XDG_CACHE_HOME", Path.home() / ".cache") / "dsqspec" / "java"
