@@ -55,6 +55,7 @@ def test_json_timeline_has_the_documented_fields(name):
     trace = load(name)
     data = json.loads(render_trace(trace, fixture_context(name), "json"))
     assert data["schema"] == "dsqspec-timeline" and data["version"] == 1
+    assert data["verdict"] == "violation"
     assert data["violation"]["property"] == trace.violation.name
     assert data["first_break"]["step"] == trace.states[-1].index
     event = data["events"][0]

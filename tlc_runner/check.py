@@ -124,6 +124,10 @@ def run_check(opts: ModelOptions, settings: RunSettings, status: StatusLine | No
         write_manifest(run_dir, manifest)
     except OSError as err:
         raise TlcFailed(f"cannot write the run folder {run_dir}: {err.strerror or err}; TLC not started") from err
+    except (Interrupted, KeyboardInterrupt):  # before TLC started: no raw log, nothing to keep
+        if settings.out is None:  # a folder the user named keeps the spec written into it
+            remove_run(run_dir)
+        raise
     try:
         result = run_tlc(invocation, run_dir, status, workers)
         manifest.update(exit_code=result.exit_code, elapsed=round(result.elapsed, 3))

@@ -122,6 +122,8 @@ class Claim:
 
 def _read_fields(path: Path) -> tuple[dict[str, str], dict[str, int]]:
     """`key: value` lines; indented lines continue the previous value; `#` starts a comment line."""
+    if path.exists() and not path.is_file():  # a FIFO would block the read for ever
+        raise UsageError(f"{path}: not a regular file (a claim is a text file)")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:

@@ -11,12 +11,11 @@ Exit codes (the contract of every command):
   4   TLC failed (spec or config error, crash, out of memory, timeout,
       output dsqspec cannot parse, trace render of an incomplete run)
   5   internal error (a bug in dsqspec: please report the command)
-  130 interrupted (Ctrl-C); 143 SIGTERM, 129 SIGHUP
+  130 interrupted (Ctrl-C); 143 SIGTERM, 129 SIGHUP; 141 stdout closed early
 """
 
 from __future__ import annotations
 
-import errno
 import math
 import re
 import sys
@@ -27,7 +26,9 @@ import click
 
 from . import toolchain
 from .check import RunSettings, run_check
-from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATION, DsqspecError, UsageError
+from .errors import (EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, DsqspecError,
+                     UsageError)
+from .output_errors import from_output_write, output_failure
 from .model_options import ACTORS, GRANULARITIES, PROPERTIES, ModelOptions
 from .output import FORMATS
 from .hypothesis import load_hypothesis, render_hypothesis
@@ -118,6 +119,24 @@ class DsqspecGroup(click.Group):
     Anything else that escapes a command is a bug: one line and exit 5, never a
     traceback and never 0 or 1, which only a verdict may return."""
 
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Click's own errors (a bad option, `--help` into a full disk) keep the contract too:
+        one line, exit 2 for a usage error; click's usual four lines say the same at length."""
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            click.echo("dsqspec: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except click.exceptions.ClickException as err:
+            sys.exit(_click_error(err))
+        except OSError as err:
+            if not from_output_write(err):
+                raise
+            line, exit_code = output_failure(err)
+            click.echo(f"dsqspec: {line}", err=True)
+            sys.exit(exit_code)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
     def invoke(self, ctx: click.Context):
         try:
             with stop_signals_interrupt():
@@ -131,14 +150,29 @@ class DsqspecGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except OSError as err:
-            if err.errno == errno.EPIPE:
-                raise  # click's own handling of a closed stdout
+            if from_output_write(err):
+                line, exit_code = output_failure(err)
+                click.echo(f"dsqspec: {line}", err=True)
+                ctx.exit(exit_code)
             click.echo(f"dsqspec: internal error: {type(err).__name__}: {err} (please report it)", err=True)
             ctx.exit(EXIT_INTERNAL)
         except Exception as err:  # noqa: BLE001 - the last line of defence of the exit-code contract
             text = " ".join(str(err).split())[:200]
             click.echo(f"dsqspec: internal error: {type(err).__name__}: {text} (please report it)", err=True)
             ctx.exit(EXIT_INTERNAL)
+
+
+def _click_error(err: click.exceptions.ClickException) -> int:
+    """A bad option or argument as one line naming the command's --help; its exit code."""
+    ctx = getattr(err, "ctx", None)
+    command = ctx.command_path if ctx is not None else "dsqspec"
+    if type(err).__name__ == "NoArgsIsHelpError" and ctx is not None:  # bare `dsqspec` (click >= 8.2)
+        click.echo(ctx.get_help())
+        click.echo(f"dsqspec: {command} needs a command (listed above)", err=True)
+        return EXIT_USAGE
+    message = " ".join(err.format_message().split())
+    click.echo(f"dsqspec: {message} (see {command} --help)", err=True)
+    return err.exit_code if err.exit_code not in (EXIT_OK, EXIT_VIOLATION) else EXIT_USAGE
 
 
 @click.group(cls=DsqspecGroup, context_settings=CONTEXT, help=__doc__)
@@ -206,7 +240,12 @@ def check(fmt, full, jar, workers, heap, timeout, keep, quiet, out, distributed,
             click.echo(f"run kept in {result.run_dir}", err=True)
         sys.exit(EXIT_OK)
     context = report_context(result.run_dir, result.tlc_version)
-    click.echo(render_trace(result.trace, context, fmt, full), nl=False)
+    try:
+        click.echo(render_trace(result.trace, context, fmt, full), nl=False)
+    except OSError as err:
+        line, exit_code = output_failure(err, kept=str(result.run_dir))
+        click.echo(f"dsqspec: {line}", err=True)
+        sys.exit(exit_code)
     click.echo(f"violation of {result.trace.violation.name or result.trace.violation.kind}; "
                f"run kept in {result.run_dir}", err=True)
     sys.exit(EXIT_VIOLATION)
@@ -364,6 +403,9 @@ def verify(procs, folios, only, extra_dir, claims_dir, jar, workers, heap, timeo
 
     from .verify import all_cases, run_case, verdict_text, violated_name
 
+    for name, value, high in (("--procs", procs, 4), ("--folios", folios, 5)):
+        if value is not None and not 1 <= value <= high:
+            raise UsageError(f"{name} must be 1..{high}, got {value}")
     extra = []
     if extra_dir is not None:
         if not extra_dir.is_dir():
@@ -444,8 +486,8 @@ def trace_render(run_dir, fmt, full) -> None:
 
 
 def run() -> None:
-    """Console entry point."""
-    main()
+    """Console entry point (entry.run is the installed one)."""
+    main(prog_name="dsqspec")
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ from .variants import VARIANTS
 BUNDLED_DIR = SPECS_DIR / "hypotheses"
 HEADER_KEYS = {"name", "description", "base", "expect", "options", "settings", "source"}
 REQUIRED_KEYS = {"name", "description", "base", "expect", "source"}
+MAX_NAME = 64
 SETTINGS = {"careful_init": bool}
 
 
@@ -186,6 +187,8 @@ def load_hypothesis(path: Path, base: str | None = None) -> Hypothesis:
     missing = sorted(REQUIRED_KEYS - set(header))
     if missing:
         raise UsageError(f"{where}header lacks {', '.join(missing)}")
+    if not 0 < len(header["name"]) <= MAX_NAME:  # it names the module, files and run folders
+        raise UsageError(f"{where}name must be 1..{MAX_NAME} characters, not {len(header['name'])}")
     if header["base"] not in VARIANTS:
         raise UsageError(f"{where}base {header['base']!r} is not a variant ({', '.join(VARIANTS)})")
     return Hypothesis(path, header["name"], header["description"], header["base"],

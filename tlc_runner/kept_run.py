@@ -148,6 +148,9 @@ def _manifest_problem(data: dict) -> str | None:
             return f"model.{name} is not a string"
     if "command" in model and not _is_strings(model["command"]):
         return "model.command is not a list of strings"
+    if "command" in model and model["command"][:2] != ["dsqspec", "check"]:
+        # the reply prints it under "Reproduce with:", for the reader to paste into a shell
+        return "model.command is not a `dsqspec check` command"
     if "options" in data and not _is_strings(data["options"]):
         return "options is not a list of strings"
     if data.get("module") is not None and not isinstance(data["module"], str):

@@ -11,13 +11,13 @@ $XDG_CACHE_HOME/dsqspec/java/<source hash>/ with the JDK's own compiler (the
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 from .errors import EnvironmentProblem
+from .locations import launcher_cache_dir
 
 LAUNCHER_CLASS = "DsqspecTLC"
 LAUNCHER_SOURCE = Path(__file__).resolve().parent / "java" / f"{LAUNCHER_CLASS}.java"
@@ -25,7 +25,8 @@ COMPILE_TIMEOUT = 300
 
 
 def _cache_root() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dsqspec" / "java"
+    """Absolute, always: TLC runs in the run folder, where a relative classpath finds nothing."""
+    return launcher_cache_dir().absolute()
 
 
 def _compilers(java: str) -> list[list[str]]:
@@ -75,6 +76,7 @@ def launcher_classpath(java: str, jar: Path, fallback: Path) -> Path:
         cached.parent.mkdir(parents=True, exist_ok=True)
         private = Path(tempfile.mkdtemp(prefix=".build-", dir=cached.parent))
     except OSError:
+        fallback = fallback.absolute()
         fallback.mkdir(parents=True, exist_ok=True)
         _compile(java, jar, fallback)
         return fallback
@@ -88,6 +90,7 @@ def launcher_classpath(java: str, jar: Path, fallback: Path) -> Path:
         shutil.rmtree(private, ignore_errors=True)
     if (cached / f"{LAUNCHER_CLASS}.class").is_file():
         return cached
+    fallback = fallback.absolute()
     fallback.mkdir(parents=True, exist_ok=True)
     _compile(java, jar, fallback)
     return fallback

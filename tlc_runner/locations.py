@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .errors import EnvironmentProblem
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_TEMPLATE = "DeferredSplit.tla.j2"
 
@@ -31,8 +33,14 @@ def specs_dir() -> Path:
         return packaged
     root = checkout_root()
     if root is None:
-        raise FileNotFoundError(f"dsqspec's templates are missing: neither {packaged} nor a clone's specs/")
+        raise EnvironmentProblem(f"the bundled templates are missing: neither {packaged} nor a clone's "
+                                 f"specs/ holds {BASE_TEMPLATE}; reinstall dsqspec")
     return root / "specs"
+
+
+def launcher_cache_dir() -> Path:
+    """Where the compiled TLC launcher is kept (launcher.py); a relative XDG value is unset."""
+    return _xdg("XDG_CACHE_HOME", Path.home() / ".cache") / "dsqspec" / "java"
 
 
 def _xdg(variable: str, default: Path) -> Path:

@@ -9,8 +9,8 @@ from .check import CheckResult
 from .errors import UsageError
 from .kept_run import kept_counterexample, load_kept_run
 from .model_state import ModelFacts
-from .output.itf import render_itf
-from .output.json_out import render_json
+from .output.itf import render_itf, render_itf_no_violation
+from .output.json_out import render_json, render_no_violation_json
 from .output.markdown import render_markdown, render_no_violation_markdown
 from .output.summary import no_violation
 from .output.text import render_text
@@ -70,13 +70,25 @@ def render_trace(trace: ErrorTrace, context: dict, fmt: str, full: bool = False)
 
 def no_violation_report(result: CheckResult, fmt: str) -> str:
     """A clean pass: the model, the properties TLC checked and its state counts.
-    Markdown is the reply to paste; every other format gets the plain lines."""
+    Markdown is the reply to paste, json and itf one document a program reads
+    (docs/trace-json.md), text the plain lines."""
     opts, stats = result.opts, result.stats
-    title, checked = no_violation(opts.hypothesis or opts.variant, opts.procs, opts.shrinkers,
+    label = opts.hypothesis or opts.variant
+    command = ["dsqspec", "check", *opts.cli_args()]
+    title, checked = no_violation(label, opts.procs, opts.shrinkers,
                                   opts.folios, opts.properties, stats.distinct, stats.generated,
                                   stats.depth, result.elapsed, result.tlc_version)
     if fmt == "markdown":
-        return render_no_violation_markdown(title, checked, ["dsqspec", "check", *opts.cli_args()])
+        return render_no_violation_markdown(title, checked, command)
+    if fmt == "json":
+        model = {"label": label, "procs": opts.procs,
+                 "shrinkers": [f"S{i}" for i in range(1, opts.shrinkers + 1)],
+                 "folios": [f"F{i}" for i in range(1, opts.folios + 1)],
+                 "properties": list(opts.properties)}
+        counts = {"distinct": stats.distinct, "generated": stats.generated, "depth": stats.depth}
+        return render_no_violation_json(model, counts, result.elapsed, result.tlc_version, command)
+    if fmt == "itf":
+        return render_itf_no_violation(opts.module_name(), f"{title}. {checked}", result.tlc_version)
     return (f"no violation: {opts.describe()}; {stats.distinct:,} distinct states, "
             f"{stats.generated:,} generated, depth {stats.depth}, {result.elapsed:.1f}s "
             f"[{result.tlc_version}]\nproperties checked: {', '.join(opts.properties)}\n")

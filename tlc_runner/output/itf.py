@@ -138,6 +138,7 @@ def render_itf(trace: ErrorTrace, context: dict) -> str:
             "format-description": "https://apalache-mc.org/docs/adr/015adr-trace.html",
             "source": context.get("module"),
             "description": f"dsqspec counterexample: {trace.violation.message}",
+            "verdict": "violation",
             "varTypes": {n: t for n, t in types.items() if t},
             "history": list(HISTORY_VARIABLES),
             "tlc_version": context.get("tlc_version"),
@@ -152,4 +153,23 @@ def render_itf(trace: ErrorTrace, context: dict) -> str:
     loops = [s.back_to for s in trace.states if s.back_to is not None]
     if loops:
         document["loop"] = loops[0] - 1
+    return json.dumps(document, indent=2) + "\n"
+
+
+def render_itf_no_violation(module: str, description: str, version: str | None) -> str:
+    """A clean pass in ITF: a trace of no states (TLC found no counterexample), so that
+    `--format itf` always prints one ITF document; the verdict is in #meta.description."""
+    document = {
+        "#meta": {
+            "format": "ITF",
+            "format-description": "https://apalache-mc.org/docs/adr/015adr-trace.html",
+            "source": module,
+            "description": description,
+            "verdict": "no violation",
+            "history": list(HISTORY_VARIABLES),
+            "tlc_version": version,
+        },
+        "vars": [],
+        "states": [],
+    }
     return json.dumps(document, indent=2) + "\n"

@@ -15,6 +15,7 @@ def timeline_dict(timeline: Timeline, context: dict) -> dict:
     return {
         "schema": "dsqspec-timeline",
         "version": SCHEMA_VERSION,
+        "verdict": "violation",
         "model": {
             "label": context.get("label"),
             "procs": context.get("procs"),
@@ -35,3 +36,21 @@ def timeline_dict(timeline: Timeline, context: dict) -> dict:
 
 def render_json(timeline: Timeline, context: dict) -> str:
     return json.dumps(timeline_dict(timeline, context), indent=2) + "\n"
+
+
+def render_no_violation_json(model: dict, stats: dict, elapsed: float, version: str | None,
+                             command: list[str]) -> str:
+    """A clean pass as JSON, so that `--format json` always prints one JSON document."""
+    document = {
+        "schema": "dsqspec-verdict",
+        "version": SCHEMA_VERSION,
+        "verdict": "no violation",
+        "model": model,
+        "properties_checked": list(model["properties"]),
+        "states": stats,
+        "elapsed_s": round(elapsed, 3),
+        "tlc_version": version,
+        "command": command,
+        "reproduce": " ".join(command),
+    }
+    return json.dumps(document, indent=2) + "\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 from ..timeline import Timeline
 
 
@@ -23,18 +25,42 @@ def headline(timeline: Timeline, context: dict) -> str:
 
 
 def reproduce(context: dict, width: int | None = None) -> str:
-    """The command that reproduces a run; with `width`, wrapped shell-style with backslashes."""
+    """The command that reproduces a run, each word shell-quoted (a hypothesis path may hold a
+    space or a `$(...)`: pasting the command must run dsqspec, nothing else).
+
+    With `width`, wrapped shell-style with backslashes; a word too long for a line of its own
+    (a deep hypothesis path) is cut with a backslash-newline, which the shell removes, the
+    rest going on at column 0 so that no space enters the word."""
     words = context.get("command", ["dsqspec", "check"])
     if width is None:
-        return " ".join(words)
+        return " ".join(shlex.quote(w) for w in words)
+    limit = width - 2  # room for " \\" at the end of a line
     lines, line = [], ""
     for word in words:
-        if line and len(line) + 1 + len(word) > width - 2:
+        quoted = shlex.quote(word)
+        if line and len(line) + 1 + len(quoted) > limit:
             lines.append(line + " \\")
-            line = "    " + word
-        else:
-            line = f"{line} {word}" if line else word
+            line = "    "
+        sep = " " if line.strip() else ""
+        if len(line) + len(sep) + len(quoted) <= limit:
+            line += sep + quoted
+            continue
+        pieces = _cut(word, width - 1 - len(line) - len(sep), width - 1)
+        lines.append(line + sep + shlex.quote(pieces[0]) + "\\")
+        lines += [shlex.quote(piece) + "\\" for piece in pieces[1:-1]]
+        line = shlex.quote(pieces[-1])
     return "\n".join(lines + [line])
+
+
+def _cut(word: str, first: int, rest: int) -> list[str]:
+    """`word` in pieces whose quoted forms fit `first` columns, then `rest` columns each."""
+    pieces, piece, room = [], "", max(first, 3)
+    for ch in word:
+        if piece and len(shlex.quote(piece + ch)) > room:
+            pieces.append(piece)
+            piece, room = "", rest
+        piece += ch
+    return pieces + [piece]
 
 
 def no_violation(label: str, procs: int, shrinkers: int, folios: int, properties: tuple[str, ...],
