@@ -183,10 +183,15 @@ def load_hypothesis(path: Path, base: str | None = None) -> Hypothesis:
             header[key] += " " + line.strip()
         else:
             raise UsageError(f"{where}expected 'key: value' in the header")
-    where = f"{path}:{first_line}: "
+    return _from_header(path, header, f"{path}:{first_line}: ", text, "jinja")
+
+
+def _from_header(path: Path, header: dict[str, str], where: str, text: str, kind: str) -> Hypothesis:
+    """The checks every kind of hypothesis file shares, then the Hypothesis itself."""
     missing = sorted(REQUIRED_KEYS - set(header))
     if missing:
-        raise UsageError(f"{where}header lacks {', '.join(missing)}")
+        raise UsageError(f"{where}header lacks {', '.join(missing)}"
+                         + (" (give --base)" if "base" in missing and kind != "jinja" else ""))
     if not 0 < len(header["name"]) <= MAX_NAME:  # it names the module, files and run folders
         raise UsageError(f"{where}name must be 1..{MAX_NAME} characters, not {len(header['name'])}")
     if header["base"] not in VARIANTS:
@@ -194,7 +199,7 @@ def load_hypothesis(path: Path, base: str | None = None) -> Hypothesis:
     return Hypothesis(path, header["name"], header["description"], header["base"],
                       parse_expectation(header["expect"], where), header["source"],
                       parse_options(header.get("options", ""), where),
-                      parse_settings(header.get("settings", ""), where), text)
+                      parse_settings(header.get("settings", ""), where), text, kind)
 
 
 def _load_c(path: Path, base: str | None) -> Hypothesis:
@@ -212,16 +217,7 @@ def _load_c(path: Path, base: str | None) -> Hypothesis:
         header.setdefault("description", f"{header.get('base', '?')} with {path.name} applied")
         header.setdefault("expect", "unknown")
         header.setdefault("source", str(path))
-    missing = sorted(REQUIRED_KEYS - set(header))
-    if missing:
-        raise UsageError(f"{where}header lacks {', '.join(missing)}" + (" (give --base)" if "base" in missing else ""))
-    if header["base"] not in VARIANTS:
-        raise UsageError(f"{where}base {header['base']!r} is not a variant ({', '.join(VARIANTS)})")
-    return Hypothesis(path, header["name"], header["description"], header["base"],
-                      parse_expectation(header["expect"], where), header["source"],
-                      parse_options(header.get("options", ""), where),
-                      parse_settings(header.get("settings", ""), where), text,
-                      "patch" if is_patch else "c")
+    return _from_header(path, header, where, text, "patch" if is_patch else "c")
 
 
 def bundled_hypotheses() -> list[Hypothesis]:
