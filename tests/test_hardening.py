@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tlc_runner.model_options import PROPERTIES as CHECKED
 from tlc_runner import toolchain
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,7 +94,7 @@ def test_a_maven_failure_is_told_in_mavens_own_words():
 
 HOLDS = ["--variant", "fixed", "--procs", "2", "--folios", "2", "--actors", "free,migrate",
          "--atomic-init", "--quiet", "--workers", "1"]
-PROPERTIES = ["TypeOK", "ListIntegrity", "NoUseAfterFree", "LenAccurate", "RefcountSane"]
+PROPERTIES = list(CHECKED)
 
 
 def dsqspec(*args: str, env: dict | None = None, timeout: float = 600, cwd: Path | None = None):
@@ -229,7 +230,7 @@ def test_a_relative_xdg_cache_home_counts_as_unset(runs_dir, jar, tmp_path):
     assert not (tmp_path / "relative-cache").exists()
 
 
-BUNDLED_HYPOTHESIS = ROOT / "specs" / "hypotheses" / "careful-init.tla.j2"
+BUNDLED_HYPOTHESIS = ROOT / "specs" / "hypotheses" / "two-shrinkers.tla.j2"
 
 
 @pytest.mark.parametrize("name", ["", "x" * 300])
@@ -241,6 +242,16 @@ def test_a_hypothesis_name_empty_or_too_long_is_refused(name, tmp_path):
     text = re.sub(r"(?m)^name: .*$", f"name: {name}".rstrip(), BUNDLED_HYPOTHESIS.read_text(), count=1)
     hyp = tmp_path / "renamed.tla.j2"
     hyp.write_text(text)
+    line = one_line(dsqspec("render", "--hypothesis", str(hyp), "--out", str(tmp_path / "out")), 2)
+    assert f"{hyp}:1: name must be 1..64 characters, not {len(name)}" in line
+
+
+@pytest.mark.parametrize("name", ["", "x" * 300])
+def test_a_c_hypothesis_name_empty_or_too_long_is_refused(name, tmp_path):
+    """The same check for a hypothesis written as C."""
+    hyp = tmp_path / "renamed.c"
+    hyp.write_text(f"/*\n * name: {name}\n * description: d\n * base: fixed\n * expect: unknown\n"
+                   " * source: tests\n */\n")
     line = one_line(dsqspec("render", "--hypothesis", str(hyp), "--out", str(tmp_path / "out")), 2)
     assert f"{hyp}:1: name must be 1..64 characters, not {len(name)}" in line
 
