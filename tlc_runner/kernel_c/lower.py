@@ -26,7 +26,7 @@ ARITY = {"list_move": 2, "list_add_tail": 2, "list_add": 2, "list_splice_tail": 
          "list_empty": 1, "list_empty_careful": 1, "try_get": 1, "pm_test": 1, "pm_set": 1, "pm_clear": 1,
          "folio_put": 1, "folios_put": 1, "list_del_init_careful": 1, "split": 1, "identity": 1, "local_list": 1, "swap": 2,
          "batch_add": 2, "batch_count": 1, "large_test": 1, "order": 1, "warn": 1,
-         "can_split": 1, "ref_freeze": 1, "split_unfreeze": 1}  # the model's folio_batch index counts from 1
+         "can_split": 1, "ref_freeze": 1, "ref_unfreeze": 1, "split_unfreeze": 1}  # the model's folio_batch index counts from 1
 P = "s"
 UNTRACKED = X.const(1 << 20)  # an untracked sc->nr_to_scan: more than any count of folios
 
@@ -153,7 +153,8 @@ class Lowering:
             return self.loops[-1][1]
         if isinstance(s, S.Return):
             if self.keep_returns:
-                zero = isinstance(s.value, S.Num) and s.value.value == 0
+                zero = ((isinstance(s.value, S.Num) and s.value.value == 0)
+                        or (isinstance(s.value, S.Name) and s.value.id == "MIGRATEPAGE_SUCCESS"))
                 return Nop(s.pos, self.exit, "return", "ok" if zero else "fail")
             ret = Nop(s.pos, self.exit, "return")
             return self.effect(s.value, ret) if s.value is not None else ret
@@ -402,7 +403,7 @@ class Lowering:
         if e.fn in self.functions:
             if e.fn in self.stack:
                 raise e.pos.error(f"recursion: {' -> '.join(self.stack + [e.fn])}()")
-            raise e.pos.error(f"calls of other modelled functions ({e.fn}()) are not supported yet")
+            return self.call_modelled(e, k)
         kind = self.table.kind(e.fn)
         if kind is None:
             raise e.pos.error(f"unknown call {e.fn}(): not in the call table {table_path()}")
@@ -444,7 +445,7 @@ class Lowering:
         if kind in ("can_split", "ref_freeze"):
             tmp = self.new_tmp()
             return Access(e.pos, kind, [self.folio(a[0])], result=tmp, succs=[k(V("tmp", (tmp,), "bool"))], fn=fn)
-        if kind == "split_unfreeze":
+        if kind in ("split_unfreeze", "ref_unfreeze"):
             return Access(e.pos, kind, [self.folio(a[0])], succs=[k(X.opaque())], fn=fn)
         if kind == "split":
             tmp = self.new_tmp()
@@ -498,6 +499,16 @@ class Lowering:
             fire = Access(e.pos, "warn", [X.text(f'"{name}"', "str")], succs=[after], fn=fn)
             return self.cond(a[0], fire, after)
         raise e.pos.error(f"call {e.fn}() has table kind {kind!r}, which lower.py does not know")
+
+    def call_modelled(self, e: S.Call, k: Callable[[V], Node]) -> Node:
+        """A call of another function of the program (migration's unqueue): compiled on its
+        own, its steps start where the call is and leave to what follows.  Its value is not
+        modelled, so the caller may not test it."""
+        if not e.args:
+            raise e.pos.error(f"{e.fn}() takes the folio as its first argument")
+        step = Access(e.pos, "call", [self.folio(e.args[0])], succs=[k(X.opaque())], fn=self.fn.name)
+        step.callee = e.fn
+        return step
 
     def folios_put(self, e: S.Call, k: Node) -> Node:
         """folios_put(&fbatch): folio_put() of each folio of the batch, then the batch is empty."""
