@@ -366,6 +366,15 @@ class Emitter(Compiler):
             if lbl == self.entry_label and (self.entry_at or self.entry_guard):
                 first = f", at={self.entry_at!r}, guard={q(self.entry_guard or '')}"
             return (f"{{{{ kernel_c({q(a.callee)}, {q(lbl)}, {q(self.p)}, {q(self.D)}, {q(x[0])}, {q(to)}{first}) }}}}")
+        if a.kind == "free":
+            if extra:
+                raise a.pos.error("register work right after the free is not supported")
+            after = ""
+            if self.exit_extra:  # the caller's work after the put: folded into the step that ends it
+                if any(l.target is not None for l in self.leaves(trees[0])):
+                    raise a.pos.error(f"{self.fn}() must end with the free")
+                after = f", after={q(self.exit_extra[0])}, after_changed={self.exit_extra[1]!r}"
+            return f"{{{{ K.free_folio({q(lbl)}, {q(self.p)}, {q(self.D)}, {q(x[0])}, {q(to)}{after}) }}}}"
         if a.kind == "split":
             fail_to, fail_extra, _ = parts[1]
             if fail_extra:

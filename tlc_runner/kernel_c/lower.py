@@ -26,7 +26,7 @@ ARITY = {"list_move": 2, "list_add_tail": 2, "list_add": 2, "list_splice_tail": 
          "list_empty": 1, "list_empty_careful": 1, "try_get": 1, "pm_test": 1, "pm_set": 1, "pm_clear": 1,
          "folio_put": 1, "folios_put": 1, "list_del_init_careful": 1, "split": 1, "identity": 1, "local_list": 1, "swap": 2,
          "batch_add": 2, "batch_count": 1, "large_test": 1, "order": 1, "warn": 1,
-         "can_split": 1, "ref_freeze": 1, "ref_unfreeze": 1, "split_unfreeze": 1}  # the model's folio_batch index counts from 1
+         "can_split": 1, "ref_freeze": 1, "ref_unfreeze": 1, "split_unfreeze": 1, "free": 1}  # the model's folio_batch index counts from 1
 P = "s"
 UNTRACKED = X.const(1 << 20)  # an untracked sc->nr_to_scan: more than any count of folios
 
@@ -445,6 +445,12 @@ class Lowering:
         if kind in ("can_split", "ref_freeze"):
             tmp = self.new_tmp()
             return Access(e.pos, kind, [self.folio(a[0])], result=tmp, succs=[k(V("tmp", (tmp,), "bool"))], fn=fn)
+        if kind == "free":  # free_unref_page(&folio->page, order)
+            page = a[0]
+            if not (isinstance(page, S.Unary) and page.op == "&" and isinstance(page.arg, S.Member)
+                    and page.arg.field == "page"):
+                raise page.pos.error(f"{e.fn}() frees &folio->page")
+            return Access(e.pos, "free", [self.folio(page.arg.obj)], succs=[k(X.opaque())], fn=fn)
         if kind in ("split_unfreeze", "ref_unfreeze"):
             return Access(e.pos, kind, [self.folio(a[0])], succs=[k(X.opaque())], fn=fn)
         if kind == "split":

@@ -118,6 +118,7 @@ def compile_function(functions: dict[str, S.Function], name: str, settings: dict
             emitter.ok_extra = (exits["extra"], exits["extra_changed"]) if exits.get("extra") else None
         if first:
             emitter.entry_at, emitter.entry_guard, emitter.retry = first["at"], first["guard"], first["retry"]
+            emitter.exit_extra = first.get("after")
         return emitter.emit()
     except CError:
         raise
