@@ -512,9 +512,22 @@ class Lowering:
         modelled, so the caller may not test it."""
         if not e.args:
             raise e.pos.error(f"{e.fn}() takes the folio as its first argument")
+        chain = self._calls_back(e.fn, [self.fn.name, e.fn])
+        if chain:
+            raise e.pos.error(f"recursion: {' -> '.join(chain)}()")
         step = Access(e.pos, "call", [self.folio(e.args[0])], succs=[k(X.opaque())], fn=self.fn.name)
         step.callee = e.fn
         return step
+
+    def _calls_back(self, name: str, chain: list[str]) -> list[str] | None:
+        """A chain of calls of the program's functions from `name` back to one already in `chain`."""
+        for callee in sorted(_called(self.functions[name].body) & set(self.functions)):
+            if callee in chain:
+                return chain + [callee]
+            found = self._calls_back(callee, chain + [callee])
+            if found:
+                return found
+        return None
 
     def folios_put(self, e: S.Call, k: Node) -> Node:
         """folios_put(&fbatch): folio_put() of each folio of the batch, then the batch is empty."""
@@ -526,3 +539,18 @@ class Lowering:
         put = Access(e.pos, "folio_put", [X.text(f"batch[{self.p}][{{0}}]", "ptr", bi)], succs=[step], fn="folios_put")
         head.succ = Branch(e.pos, X.compare("le", bi, X.text("Len({0})", "int", X.reg("batch", "seq"))), put, done)
         return Assign(e.pos, "reg", "bi", X.const(1), head)
+
+
+def _called(node) -> set[str]:
+    """The names of every function called anywhere in a syntax tree."""
+    out: set[str] = set()
+    work = [node]
+    while work:
+        n = work.pop()
+        if isinstance(n, S.Call):
+            out.add(n.fn)
+        if isinstance(n, list):
+            work.extend(n)
+        elif isinstance(n, S.Node):
+            work.extend(v for v in vars(n).values() if isinstance(v, (S.Node, list)))
+    return out
