@@ -208,3 +208,24 @@ def test_a_bare_patch_with_base_on_the_command_line(tmp_path):
     assert "K.len_add_unlocked" not in spec.tla  # rendered TLA+, not Jinja
     assert 'Ev(s, "deferred_split_scan", "split_queue_len", "load"' in spec.tla  # the unlocked update
     assert spec.facts["expect"] == "unknown"
+
+
+def test_recursion_through_called_functions_is_one_line(tmp_path):
+    """The unqueue calling __folio_put(), which calls the unqueue: named, exit 2, no hang."""
+    path = hypothesis(tmp_path, "bool folio_unqueue_deferred_split(struct folio *folio)\n{\n"
+                                "\t__folio_put(folio);\n\treturn false;\n}\n")
+    line = one_error_line(dsqspec("render", "--hypothesis", str(path), "--out", str(tmp_path / "out")))
+    assert re.search(r"\.c:\d+:\d+: recursion: __folio_put -> folio_unqueue_deferred_split -> __folio_put\(\)", line), line
+
+
+def test_migration_freeze_failure_is_no_step(tmp_path):
+    """The compiled freeze keeps the hand-written model's shape: a failed folio_ref_freeze()
+    returns -EAGAIN and is retried, so the step is guarded by the count it freezes at."""
+    out = tmp_path / "out"
+    result = dsqspec("render", "--variant", "v6.11", "--procs", "2", "--folios", "2",
+                     "--actors", "migrate", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    spec = next(out.glob("*.tla")).read_text()
+    step = spec[spec.index("o_migrate(f) =="):].split("\n\n")[0]
+    assert 'pc[f] \\in {"o_start", "o_unmapped"}' in step and "ref[f] = 1" in step, step
+    assert "folio_ref_freeze" in step and '"o_migrate_18_call"' in step, step

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from . import values as X
-from .cfg import Access, reachable
+from .cfg import Access, ExitPoint, reachable
 from .parse import SOURCE_LINES
 from .steps import MACROS, Compiler, If, Leaf, Pick, skip
 from .values import Env, V, tla
@@ -17,9 +17,12 @@ def q(s: str) -> str:
 
 
 class Emitter(Compiler):
-    @staticmethod
-    def expected(f: str) -> str:
-        """The refcount a split can freeze: this CPU's pin + the owner's mapping reference."""
+    def expected(self, f: str) -> str:
+        """The refcount a freeze expects.  A shrinker's split: its pin + the owner's mapping
+        reference.  The owner itself (migration): its one reference, the mappings having
+        become migration entries."""
+        if self.D == "Folios":
+            return "1"
         return f"(1 + (IF OwnerMapped({f}) THEN 1 ELSE 0))"
 
     def qlabel(self, target) -> str:
@@ -89,6 +92,29 @@ class Emitter(Compiler):
                          X.and_(X.not_(tree.cond), self._reach(tree.other, a)))
         raise ValueError("choice before the first access")
 
+    def _prune(self, tree):
+        """Drop the first step's outcomes that fail (`return -EAGAIN`): the caller retries
+        later and nothing changed, so they are no step.  Returns the rest of the tree and
+        the condition under which it is taken (the step's guard)."""
+        if isinstance(tree, Leaf):
+            fails = isinstance(tree.target, ExitPoint) and tree.target.kind == "fail"
+            return (None, X.const(False)) if fails else (tree, X.const(True))
+        if isinstance(tree, If):
+            t, ct = self._prune(tree.then)
+            e, ce = self._prune(tree.other)
+            cond = X.or_(X.and_(tree.cond, ct), X.and_(X.not_(tree.cond), ce))
+            if t is None or e is None:
+                return (t or e), cond
+            return If(tree.cond, t, e), cond
+        kept = [self._prune(o) for o in tree.options]
+        kept = [(o, c) for o, c in kept if o is not None]
+        if not kept:
+            return None, X.const(False)
+        cond = kept[0][1]
+        for _, c in kept[1:]:
+            cond = X.or_(cond, c)
+        return Pick([o for o, _ in kept]), cond
+
     def _graft(self, tree, a: Access, inner):
         if isinstance(tree, Leaf):
             return inner if tree.target is a else tree
@@ -113,6 +139,10 @@ class Emitter(Compiler):
                 out = If(cond, t, out)
             if self.entry_tree is not None and self.labels.get(id(a)) == self.entry_label:
                 out = self._graft(self.entry_tree, a, out)
+            if self.retry and self.labels.get(id(a)) == self.entry_label:
+                out, self.retry_guard = self._prune(out)
+                if out is None:
+                    raise a.pos.error(f"{self.fn}() always fails at its first step")
         self._trees[id(a)] = out
         for t in (out if isinstance(out, list) else [out]):
             for leaf in self.leaves(t):
@@ -224,6 +254,10 @@ class Emitter(Compiler):
             f, x = tla(args[0]), self.expected(tla(args[0]))
             ev = f'K.E({q(self.p)}, {q(fn)}, "folio_ref_freeze", "freeze", {q(f)}, \'"ref"\', {q(x)})'
             shared, changed = [f"/\\ ref' = [ref EXCEPT ![{f}] = IF @ = {x} THEN 0 ELSE @]"], changed + ["ref"]
+        elif a.kind == "ref_unfreeze":
+            f, x = tla(args[0]), self.expected(tla(args[0]))
+            ev = f'K.E({q(self.p)}, {q(fn)}, "folio_ref_unfreeze", "unfreeze", {q(f)}, \'"ref"\', {q(x)})'
+            shared, changed = [f"/\\ ref' = [ref EXCEPT ![{f}] = {x}]"], changed + ["ref"]
         elif a.kind == "split_unfreeze":
             f, x = tla(args[0]), self.expected(tla(args[0]))
             ev = f'K.E({q(self.p)}, "__split_huge_page", "folio_ref_unfreeze", "unfreeze", {q(f)}, \'"ref"\', {q(x)})'
@@ -261,8 +295,19 @@ class Emitter(Compiler):
             lines.insert(0, f"/\\ {extra}")
             changed = changed + [v for v in extra_changed if v not in changed]
         body = "\n".join("    " + l for l in shared + lines)
+        if lbl == self.entry_label:
+            guard = self.first_guard(guard)
         g = f", guard={q(guard)}" if guard else ""
+        if lbl == self.entry_label and self.entry_at:
+            g += f", at={self.entry_at!r}"
         return (f"{{% call K.step({q(lbl)}, {q(self.p)}, {q(self.D)}, {changed!r}, {ev}{g}) %}}\n{body}\n{{%- endcall %}}")
+
+    def first_guard(self, guard: str | None) -> str | None:
+        """The first step's guard: its own, the caller's, and what the retry pruning kept."""
+        parts = [g for g in (self.entry_guard, guard) if g]
+        if self.retry_guard is not None and not X.is_const(self.retry_guard):
+            parts.append(tla(self.retry_guard))
+        return " /\\ ".join(f"({g})" if len(parts) > 1 else g for g in parts) or None
 
     def emit_macro(self, a: Access, lbl: str, args: list, start_live: set) -> str:
         fn = self.fn
@@ -314,6 +359,22 @@ class Emitter(Compiler):
         if a.kind == "folio_put":
             return (f"{{{{ K.folio_put({q(lbl)}, {q(self.p)}, {q(self.D)}, {q(a.fn)}, {q(x[0])}, {q(to)}"
                     f"{with_extra('after', 'after_changed')}) }}}}")
+        if a.kind == "call":
+            if extra:
+                raise a.pos.error(f"register work right after {a.callee}() is not supported")
+            first = ""  # a function that starts with the call: its first step starts the callee
+            if lbl == self.entry_label and (self.entry_at or self.entry_guard):
+                first = f", at={self.entry_at!r}, guard={q(self.entry_guard or '')}"
+            return (f"{{{{ kernel_c({q(a.callee)}, {q(lbl)}, {q(self.p)}, {q(self.D)}, {q(x[0])}, {q(to)}{first}) }}}}")
+        if a.kind == "free":
+            if extra:
+                raise a.pos.error("register work right after the free is not supported")
+            after = ""
+            if self.exit_extra:  # the caller's work after the put: folded into the step that ends it
+                if any(l.target is not None for l in self.leaves(trees[0])):
+                    raise a.pos.error(f"{self.fn}() must end with the free")
+                after = f", after={q(self.exit_extra[0])}, after_changed={self.exit_extra[1]!r}"
+            return f"{{{{ K.free_folio({q(lbl)}, {q(self.p)}, {q(self.D)}, {q(x[0])}, {q(to)}{after}) }}}}"
         if a.kind == "split":
             fail_to, fail_extra, _ = parts[1]
             if fail_extra:

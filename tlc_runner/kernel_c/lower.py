@@ -26,7 +26,7 @@ ARITY = {"list_move": 2, "list_add_tail": 2, "list_add": 2, "list_splice_tail": 
          "list_empty": 1, "list_empty_careful": 1, "try_get": 1, "pm_test": 1, "pm_set": 1, "pm_clear": 1,
          "folio_put": 1, "folios_put": 1, "list_del_init_careful": 1, "split": 1, "identity": 1, "local_list": 1, "swap": 2,
          "batch_add": 2, "batch_count": 1, "large_test": 1, "order": 1, "warn": 1,
-         "can_split": 1, "ref_freeze": 1, "split_unfreeze": 1}  # the model's folio_batch index counts from 1
+         "can_split": 1, "ref_freeze": 1, "ref_unfreeze": 1, "split_unfreeze": 1, "free": 1}  # the model's folio_batch index counts from 1
 P = "s"
 UNTRACKED = X.const(1 << 20)  # an untracked sc->nr_to_scan: more than any count of folios
 
@@ -153,7 +153,8 @@ class Lowering:
             return self.loops[-1][1]
         if isinstance(s, S.Return):
             if self.keep_returns:
-                zero = isinstance(s.value, S.Num) and s.value.value == 0
+                zero = ((isinstance(s.value, S.Num) and s.value.value == 0)
+                        or (isinstance(s.value, S.Name) and s.value.id == "MIGRATEPAGE_SUCCESS"))
                 return Nop(s.pos, self.exit, "return", "ok" if zero else "fail")
             ret = Nop(s.pos, self.exit, "return")
             return self.effect(s.value, ret) if s.value is not None else ret
@@ -402,7 +403,7 @@ class Lowering:
         if e.fn in self.functions:
             if e.fn in self.stack:
                 raise e.pos.error(f"recursion: {' -> '.join(self.stack + [e.fn])}()")
-            raise e.pos.error(f"calls of other modelled functions ({e.fn}()) are not supported yet")
+            return self.call_modelled(e, k)
         kind = self.table.kind(e.fn)
         if kind is None:
             raise e.pos.error(f"unknown call {e.fn}(): not in the call table {table_path()}")
@@ -444,7 +445,13 @@ class Lowering:
         if kind in ("can_split", "ref_freeze"):
             tmp = self.new_tmp()
             return Access(e.pos, kind, [self.folio(a[0])], result=tmp, succs=[k(V("tmp", (tmp,), "bool"))], fn=fn)
-        if kind == "split_unfreeze":
+        if kind == "free":  # free_unref_page(&folio->page, order)
+            page = a[0]
+            if not (isinstance(page, S.Unary) and page.op == "&" and isinstance(page.arg, S.Member)
+                    and page.arg.field == "page"):
+                raise page.pos.error(f"{e.fn}() frees &folio->page")
+            return Access(e.pos, "free", [self.folio(page.arg.obj)], succs=[k(X.opaque())], fn=fn)
+        if kind in ("split_unfreeze", "ref_unfreeze"):
             return Access(e.pos, kind, [self.folio(a[0])], succs=[k(X.opaque())], fn=fn)
         if kind == "split":
             tmp = self.new_tmp()
@@ -499,6 +506,29 @@ class Lowering:
             return self.cond(a[0], fire, after)
         raise e.pos.error(f"call {e.fn}() has table kind {kind!r}, which lower.py does not know")
 
+    def call_modelled(self, e: S.Call, k: Callable[[V], Node]) -> Node:
+        """A call of another function of the program (migration's unqueue): compiled on its
+        own, its steps start where the call is and leave to what follows.  Its value is not
+        modelled, so the caller may not test it."""
+        if not e.args:
+            raise e.pos.error(f"{e.fn}() takes the folio as its first argument")
+        chain = self._calls_back(e.fn, [self.fn.name, e.fn])
+        if chain:
+            raise e.pos.error(f"recursion: {' -> '.join(chain)}()")
+        step = Access(e.pos, "call", [self.folio(e.args[0])], succs=[k(X.opaque())], fn=self.fn.name)
+        step.callee = e.fn
+        return step
+
+    def _calls_back(self, name: str, chain: list[str]) -> list[str] | None:
+        """A chain of calls of the program's functions from `name` back to one already in `chain`."""
+        for callee in sorted(_called(self.functions[name].body) & set(self.functions)):
+            if callee in chain:
+                return chain + [callee]
+            found = self._calls_back(callee, chain + [callee])
+            if found:
+                return found
+        return None
+
     def folios_put(self, e: S.Call, k: Node) -> Node:
         """folios_put(&fbatch): folio_put() of each folio of the batch, then the batch is empty."""
         head = Nop(e.pos, None, "loop")
@@ -509,3 +539,18 @@ class Lowering:
         put = Access(e.pos, "folio_put", [X.text(f"batch[{self.p}][{{0}}]", "ptr", bi)], succs=[step], fn="folios_put")
         head.succ = Branch(e.pos, X.compare("le", bi, X.text("Len({0})", "int", X.reg("batch", "seq"))), put, done)
         return Assign(e.pos, "reg", "bi", X.const(1), head)
+
+
+def _called(node) -> set[str]:
+    """The names of every function called anywhere in a syntax tree."""
+    out: set[str] = set()
+    work = [node]
+    while work:
+        n = work.pop()
+        if isinstance(n, S.Call):
+            out.add(n.fn)
+        if isinstance(n, list):
+            work.extend(n)
+        elif isinstance(n, S.Node):
+            work.extend(v for v in vars(n).values() if isinstance(v, (S.Node, list)))
+    return out

@@ -92,15 +92,22 @@ def settings_of(version: str) -> dict:
 def compile_function(functions: dict[str, S.Function], name: str, settings: dict,
                      entry_label: str = "sh_entry", exit_label: str = "sh_done", prefix: str = "sh",
                      p: str = "s", domain: str = "Shrinkers", folio: str | None = None,
-                     warnings: list[str] | None = None, exits: dict | None = None) -> str:
+                     warnings: list[str] | None = None, exits: dict | None = None,
+                     first: dict | None = None, bind: dict | None = None) -> str:
     """Jinja text (calls of kernel.tla.j2's macros) for C function `name`.  `folio` binds
-    the function's first parameter (a folio) to a TLA+ expression, for a called function."""
+    the function's folio parameter (`folio`, else its first) to a TLA+ expression, for a
+    called function; `bind` gives others a value, and the rest are true
+    (deferred_split_folio(folio, partially_mapped): the unmap's call)."""
     if name not in functions:
         raise KeyError(name)
     fn = functions[name]
-    bindings: dict = {fn.params[0]: folio} if folio is not None and fn.params else {}
-    for param in fn.params[1:]:
-        bindings[param] = True  # deferred_split_folio(folio, partially_mapped): the unmap's call
+    folio_param = "folio" if "folio" in fn.params else (fn.params[0] if fn.params else None)
+    bindings: dict = {}
+    for param in fn.params:
+        if param == folio_param and folio is not None:
+            bindings[param] = folio
+        elif param != folio_param or folio is None and param != fn.params[0]:
+            bindings[param] = (bind or {}).get(param, True)
     try:
         lowering = Lowering(functions, settings, p, bindings, keep_returns=exits is not None)
         entry, _ = lowering.function(name)
@@ -110,6 +117,9 @@ def compile_function(functions: dict[str, S.Function], name: str, settings: dict
         if exits is not None:  # {"ok": label, "fail": label, "extra": TLA+ or None, "extra_changed": [...]}
             emitter.exits = exits
             emitter.ok_extra = (exits["extra"], exits["extra_changed"]) if exits.get("extra") else None
+        if first:
+            emitter.entry_at, emitter.entry_guard, emitter.retry = first["at"], first["guard"], first["retry"]
+            emitter.exit_extra = first.get("after")
         return emitter.emit()
     except CError:
         raise

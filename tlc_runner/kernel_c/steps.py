@@ -20,11 +20,12 @@ from .values import Env, V, resolve, tla
 BOUNDARY = {"lock", "unlock", "iter_first", "iter_next", "iter_adv", "list_move", "list_del_init",
             "list_add_tail", "list_add", "list_splice_tail", "list_empty", "try_get", "pm_test", "pm_set",
             "pm_clear", "len_add", "folio_put", "split", "careful_next", "careful_prev",
-            "can_split", "ref_freeze", "split_unfreeze"}
-MACROS = {"list_move", "list_del_init", "list_add_tail", "list_add", "list_splice_tail", "folio_put", "split"}
+            "can_split", "ref_freeze", "ref_unfreeze", "split_unfreeze", "call", "free"}
+MACROS = {"list_move", "list_del_init", "list_add_tail", "list_add", "list_splice_tail", "folio_put", "split", "call",
+          "free"}
 SHORT = {"iter_first": "first", "iter_next": "look", "iter_adv": "adv", "list_move": "move", "list_del_init": "del",
          "list_add_tail": "add", "list_add": "add", "list_splice_tail": "splice", "list_empty": "empty",
-         "try_get": "tryget", "can_split": "cansplit", "ref_freeze": "freeze", "split_unfreeze": "unfreeze", "careful_next": "careful", "careful_prev": "careful_prev", "pm_test": "pm", "pm_set": "setpm", "pm_clear": "clrpm", "len_add": "len"}
+         "try_get": "tryget", "can_split": "cansplit", "ref_freeze": "freeze", "ref_unfreeze": "unfreeze", "split_unfreeze": "unfreeze", "careful_next": "careful", "careful_prev": "careful_prev", "pm_test": "pm", "pm_set": "setpm", "pm_clear": "clrpm", "len_add": "len"}
 
 
 def skip(n: Node) -> Node:
@@ -196,6 +197,12 @@ class Compiler:
         self.pred_live: dict[int, set] = {}  # registers live at some step leading here
         self.exit_points = {"ok": ExitPoint("ok"), "fail": ExitPoint("fail")}
         self.ok_extra: tuple[str, list] | None = None
+        self.exits: dict = {}
+        self.entry_at: list[str] | None = None  # the first step may start at these caller labels
+        self.entry_guard: str | None = None  # the caller's enabling condition of the first step
+        self.retry = False  # a failed return from the first step is no step: the caller retries
+        self.retry_guard: V | None = None
+        self.exit_extra: tuple[str, list] | None = None  # the caller's work after the last step
         self._current = None
         self.locals_at: dict[int, dict] = {}
 
@@ -208,6 +215,9 @@ class Compiler:
         if n is None:
             return self.exit_label
         if isinstance(n, ExitPoint):
+            if self.exits.get(n.kind) is None:  # only the first step's failure may be retried
+                raise self.entry.pos.error(f"{self.fn}() fails after a step that changed something: "
+                                           "the caller cannot retry it")
             return self.exits[n.kind]
         if id(n) not in self.labels:
             base = f"{self.prefix}{n.pos.line}_{SHORT.get(n.kind, n.kind)}".replace("__", "_")
