@@ -54,5 +54,4 @@ def kernel_c_hook(env: jinja2.Environment, context: dict, functions: dict[str, S
                                     warnings, exits, first, bind or {})
         return env.from_string(HEADER + text).render(context)
 
-    kernel_c.has = lambda name: name in functions  # type: ignore[attr-defined]
     return kernel_c
