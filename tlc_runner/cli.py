@@ -59,7 +59,7 @@ def model_options(function=None, *, ranges: bool = False):
                      help="THPs on the deferred split queue at the start (1..5)"
                           + ("; a range A..B sweeps" if ranges else "")),
         click.option("--actors", default=",".join(ACTORS), show_default=True,
-                     help="owner paths that run: a subset of free,migrate,unmap"),
+                     help="owner paths that run: a subset of free,migrate,unmap,reclaim (reclaim: only when named)"),
         click.option("--property", "properties", multiple=True,
                      help=f"check only this property (repeatable): {', '.join(ALL_PROPERTIES)} "
                           f"(default: all but {', '.join(p for p in ALL_PROPERTIES if p not in PROPERTIES)})"),

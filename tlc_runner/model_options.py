@@ -13,6 +13,9 @@ from .errors import UsageError
 from .variants import VARIANTS
 
 ACTORS = ("free", "migrate", "unmap")
+# Owner paths that run only when asked for (--actors ...,reclaim): the defaults' verdicts stay.
+OPTIONAL_ACTORS = ("reclaim",)
+ALL_ACTORS = ACTORS + OPTIONAL_ACTORS
 PROPERTIES = ("TypeOK", "ListIntegrity", "NoUseAfterFree", "LenAccurate", "RefcountSane", "NoWarn")
 # Checked only when asked for (--property NoLostSplit): every version with underused THPs
 # before 3bac01168982 loses a candidate by design, which would hide the default verdicts.
@@ -50,10 +53,10 @@ class ModelOptions:
             )
         if not 1 <= self.folios <= MAX_FOLIOS:
             raise UsageError(f"--folios must be 1..{MAX_FOLIOS}, got {self.folios}")
-        unknown = [a for a in self.actors if a not in ACTORS]
+        unknown = [a for a in self.actors if a not in ALL_ACTORS]
         if unknown:
             raise UsageError(
-                f"unknown actor {unknown[0]!r}; valid: {', '.join(ACTORS)}"
+                f"unknown actor {unknown[0]!r}; valid: {', '.join(ALL_ACTORS)}"
             )
         bad = [p for p in self.properties if p not in ALL_PROPERTIES]
         if bad:

@@ -18,7 +18,7 @@ REFCOUNT_FAULTS = {"folio_put on zero refcount", "folio_put of freed folio"}
 QUEUE = "Q"
 # An owner at one of these labels is between paths (no CPU, nothing in its hands); the
 # template's OwnerIdle is rendered from this list.
-OWNER_IDLE = ("o_start", "o_unmapped", "o_done")
+OWNER_IDLE = ("o_start", "o_unmapped", "o_swapcache", "o_done")
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ SPECS_DIR = specs_dir()
 HYPOTHESIS_TEMPLATE = "<hypothesis>"
 
 SPEC_VARIABLES = [
-    "nxt", "prv", "lock", "len", "ref", "st", "pm", "cand", "pc", "ra", "rb", "rc", "rn",
+    "nxt", "prv", "lock", "len", "ref", "st", "pm", "swc", "cand", "pc", "ra", "rb", "rc", "rn",
     "cur", "nx", "sprev", "removed", "batch", "bi", "nr", "faults", "evt",
 ]
 

@@ -25,7 +25,7 @@ INDEX_OFFSET = {"bi": 1}
 ARITY = {"list_move": 2, "list_add_tail": 2, "list_add": 2, "list_splice_tail": 2, "list_del_init": 1,
          "list_empty": 1, "list_empty_careful": 1, "try_get": 1, "pm_test": 1, "pm_set": 1, "pm_clear": 1,
          "folio_put": 1, "folios_put": 1, "list_del_init_careful": 1, "split": 1, "identity": 1, "local_list": 1, "swap": 2,
-         "batch_add": 2, "batch_count": 1, "large_test": 1, "order": 1, "warn": 1, "verdict_false": 1, "verdict_true": 1,
+         "batch_add": 2, "batch_count": 1, "large_test": 1, "order": 1, "warn": 1, "verdict_false": 1, "verdict_true": 1, "refcount": 1, "swapcache_test": 1,
          "can_split": 1, "ref_freeze": 1, "ref_unfreeze": 1, "split_unfreeze": 1, "free": 1}  # the model's folio_batch index counts from 1
 P = "s"
 UNTRACKED = X.const(1 << 20)  # an untracked sc->nr_to_scan: more than any count of folios
@@ -33,8 +33,10 @@ UNTRACKED = X.const(1 << 20)  # an untracked sc->nr_to_scan: more than any count
 
 class Lowering:
     def __init__(self, functions: dict[str, S.Function], settings: dict, p: str = P,
-                 bindings: dict[str, str] | None = None, keep_returns: bool = False) -> None:
+                 bindings: dict[str, str] | None = None, keep_returns: bool = False,
+                 success_nonzero: bool = False) -> None:
         self.keep_returns = keep_returns  # a called function whose 0 / error return picks the caller's label
+        self.success_nonzero = success_nonzero  # its success is a non-zero return (__remove_mapping(): 1)
         self.p = p  # the process variable of the steps: "s" (a shrinker) or "f" (a folio's owner)
         self.bindings = bindings or {}  # parameter -> the TLA+ folio it stands for at this call
         self.functions = functions
@@ -155,7 +157,7 @@ class Lowering:
             if self.keep_returns:
                 zero = ((isinstance(s.value, S.Num) and s.value.value == 0)
                         or (isinstance(s.value, S.Name) and s.value.id == "MIGRATEPAGE_SUCCESS"))
-                return Nop(s.pos, self.exit, "return", "ok" if zero else "fail")
+                return Nop(s.pos, self.exit, "return", "ok" if zero != self.success_nonzero else "fail")
             ret = Nop(s.pos, self.exit, "return")
             return self.effect(s.value, ret) if s.value is not None else ret
         raise s.pos.error(f"unsupported construct: {type(s).__name__}")
@@ -476,6 +478,10 @@ class Lowering:
             return k(X.opaque())
         if kind == "false":
             return k(X.const(False))
+        if kind == "refcount":
+            return k(X.text("ref[{0}]", "int", self.folio(a[0])))
+        if kind == "swapcache_test":
+            return k(X.text("swc[{0}]", "bool", self.folio(a[0])))
         if kind == "large_test":
             return k(X.text('st[{0}] = "large"', "bool", self.folio(a[0])))
         if kind == "order":

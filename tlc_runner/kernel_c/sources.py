@@ -109,7 +109,8 @@ def compile_function(functions: dict[str, S.Function], name: str, settings: dict
         elif param != folio_param or folio is None and param != fn.params[0]:
             bindings[param] = (bind or {}).get(param, True)
     try:
-        lowering = Lowering(functions, settings, p, bindings, keep_returns=exits is not None)
+        lowering = Lowering(functions, settings, p, bindings, keep_returns=exits is not None,
+                            success_nonzero=bool(exits and exits.get("success") == "nonzero"))
         entry, _ = lowering.function(name)
         if warnings is not None:
             warnings.extend(w for w in lowering.warnings if w not in warnings)
