@@ -77,6 +77,9 @@ class Emitter(Compiler):
         if len(targets) != 1 or self._has_pick(tree):
             raise self.entry.pos.error("the function must start with one shared access (after local tests)")
         (a,) = targets.values()
+        if any(leaf.env.shared for leaf in self.leaves(tree)):  # it would be lost in the fold
+            raise self.entry.pos.error("a WARN, a verdict or a PG_partially_mapped write before the function's "
+                                       "first shared access is not supported")
         if a.kind in MACROS:
             raise a.pos.error(f"local tests before a first {a.kind}() are not supported")
         self.entry_tree = tree
