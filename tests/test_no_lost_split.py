@@ -100,3 +100,28 @@ def test_bad_property_is_one_line_and_exit_2(args, needle):
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and needle in lines[0] and "NoLostSplit" in lines[0]
+
+
+def test_a_warn_before_the_first_access_is_an_error_not_dropped():
+    """The entry's tests fold into the first step; a WARN there used to vanish silently."""
+    from tlc_runner.kernel_c.errors import CError
+    from tlc_runner.kernel_c.parse import parse_c
+    from tlc_runner.kernel_c.sources import bundled_program, compile_function
+
+    functions = bundled_program("v6.11")
+    src = """int split_huge_page_to_list_to_order(struct folio *folio)
+{
+	int extra_pins;
+
+	VM_BUG_ON_FOLIO(!folio_test_large(folio), folio);
+	if (!can_split_folio(folio, 1, &extra_pins))
+		return -EAGAIN;
+	return -EAGAIN;
+}
+"""
+    for fn in parse_c(src, "probe.c"):
+        functions[fn.name] = fn
+    exits = {"ok": "a", "fail": "b", "extra": None, "extra_changed": []}
+    with pytest.raises(CError, match=r"^probe.c:\d+:\d+: split_huge_page_to_list_to_order\(\): a WARN.*before the function's first shared access"):
+        compile_function(functions, "split_huge_page_to_list_to_order", {}, "x", "y", "x_", "s", "Shrinkers",
+                         "cur[s]", [], exits, None, {})

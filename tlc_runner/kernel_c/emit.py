@@ -78,8 +78,8 @@ class Emitter(Compiler):
             raise self.entry.pos.error("the function must start with one shared access (after local tests)")
         (a,) = targets.values()
         if any(leaf.env.shared for leaf in self.leaves(tree)):  # it would be lost in the fold
-            raise self.entry.pos.error("a WARN, a verdict or a PG_partially_mapped write before the function's "
-                                       "first shared access is not supported")
+            raise self.entry.pos.error(f"{self.fn}(): a WARN, a verdict or a PG_partially_mapped write before "
+                                       "the function's first shared access is not supported")
         if a.kind in MACROS:
             raise a.pos.error(f"local tests before a first {a.kind}() are not supported")
         self.entry_tree = tree
