@@ -39,7 +39,7 @@ from jinja2.sandbox import SecurityError
 
 from .errors import UsageError
 from .locations import checkout_root
-from .model_options import ACTORS, ALL_PROPERTIES, GRANULARITIES, ModelOptions
+from .model_options import ALL_ACTORS, ALL_PROPERTIES, GRANULARITIES, ModelOptions
 from .render import SPECS_DIR, HypothesisSource, RenderedSpec, environment, render, variant_template
 from .variants import VARIANTS
 
@@ -98,7 +98,7 @@ def parse_options(text: str, where: str = "") -> dict:
                 raise ValueError
         except ValueError:
             raise UsageError(f"{where}bad option {word!r} (procs=, folios=, shrinkers=, "
-                             f"actors={','.join(ACTORS)}, properties=, atomic-init, granularity=)") from None
+                             f"actors={','.join(ALL_ACTORS)}, properties=, atomic-init, granularity=)") from None
     return out
 
 
