@@ -55,7 +55,8 @@ def _check(tree: Path, jar: Path, out: Path, *model: str) -> tuple[int, int, str
     ("--variant", "fixed", "--procs", "2", "--folios", "2", "--actors", "free,migrate", "--atomic-init"),
     ("--variant", "underused", "--procs", "2", "--folios", "2", "--actors", "free,migrate",
      "--atomic-init"),
-], ids=["fixed-2x2-holds", "underused-2x2-violates"])
+    ("--variant", "v6.11", "--procs", "2", "--folios", "2"),
+], ids=["fixed-2x2-holds", "underused-2x2-violates", "v6.11-2x2-all-actors-violates-uaf"])
 def test_same_states_verdict_and_trace_as_main(tmp_path, jar, main_tree, model):
     ours = _check(ROOT, jar, tmp_path / "this", *model)
     theirs = _check(main_tree, jar, tmp_path / "main", *model)
