@@ -10,6 +10,7 @@ so no list of labels is ever written twice by hand.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -18,6 +19,23 @@ class Action:
     name: str
     domain: str  # "Shrinkers" or "Folios"
     param: str  # the bound variable used in the action's definition
+    starts: tuple[str, ...] = ()  # the pc labels it can start from (default: its own name)
+
+    @property
+    def start_labels(self) -> tuple[str, ...]:
+        return self.starts or (self.name,)
+
+
+@dataclass(frozen=True)
+class StepGroup:
+    """Consecutive steps of one process kind that `Next` tries only when the pc is at one of
+    their start labels: TLC then tests one set membership instead of every step's guard."""
+
+    name: str  # the TLA+ operator: "Steps_" + its first step's label
+    domain: str
+    param: str
+    labels: tuple[str, ...]
+    actions: tuple[Action, ...]
 
 
 class SpecBuilder:
@@ -32,10 +50,11 @@ class SpecBuilder:
         self.groups: dict[str, list[str]] = {}
 
     # -- called from templates; each returns "" so `{{ ... }}` prints nothing
-    def action(self, name: str, domain: str, param: str, mid: bool = False) -> str:
+    def action(self, name: str, domain: str, param: str, mid: bool = False,
+               at: list[str] | None = None) -> str:
         if any(a.name == name for a in self.actions):
             raise ValueError(f"duplicate action label {name!r} in template")
-        self.actions.append(Action(name, domain, param))
+        self.actions.append(Action(name, domain, param, tuple(at or ())))
         if mid:
             self.mid_labels.append(name)
         if self._phase == "post":
@@ -72,6 +91,41 @@ class SpecBuilder:
     # -- read by the base template after all actions were emitted
     def labels(self) -> list[str]:
         return [a.name for a in self.actions] + self.extra_labels
+
+    def step_groups(self, domain: str) -> list[StepGroup]:
+        """The steps of `domain` cut into about sqrt(n) groups for `Next` to dispatch on.
+
+        A primitive's inner steps (labels `<root>_...`) stay in their root's group, so a
+        group is a run of whole kernel calls in template order.  TLC evaluates the guard
+        of every step of every process in every state; with groups it evaluates one
+        membership per group and the guards of one group, about 2*sqrt(n) instead of n."""
+        actions = [a for a in self.actions if a.domain == domain]
+        # Steps that start from idle labels (`at`, e.g. o_start) are the ones tried in most
+        # states: they form one group of their own, so an idle process costs one membership.
+        entries = [a for a in actions if a.starts]
+        families: list[list[Action]] = []
+        for a in (a for a in actions if not a.starts):
+            if families and a.name.startswith(families[-1][0].name + "_"):
+                families[-1].append(a)
+            else:
+                families.append([a])
+        target = max(1, math.isqrt(len(actions) - len(entries)))
+        chunks: list[list[Action]] = []
+        for family in families:
+            if chunks and len(chunks[-1]) + len(family) <= target:
+                chunks[-1].extend(family)
+            else:
+                chunks.append(list(family))
+        if entries:
+            chunks.append(entries)
+        position = {a.name: i for i, a in enumerate(actions)}
+        chunks.sort(key=lambda chunk: position[chunk[0].name])
+        groups = []
+        for chunk in chunks:
+            labels = list(dict.fromkeys(l for a in chunk for l in a.start_labels))
+            groups.append(StepGroup(f"Steps_{chunk[0].name}", domain, chunk[0].param,
+                                    tuple(labels), tuple(chunk)))
+        return groups
 
     def tla_set(self, names: list[str]) -> str:
         return "{" + ", ".join(f'"{n}"' for n in names) + "}"
