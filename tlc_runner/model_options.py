@@ -13,6 +13,9 @@ from .errors import UsageError
 from .variants import VARIANTS
 
 ACTORS = ("free", "migrate", "unmap")
+# memcg offline (memcg_reparent_list_lrus()): list_lru versions only, never a default
+EXTRA_ACTORS = ("reparent",)
+MAX_MEMCGS = 3
 PROPERTIES = ("TypeOK", "ListIntegrity", "NoUseAfterFree", "LenAccurate", "RefcountSane", "NoWarn")
 GRANULARITIES = ("pointer", "primitive")
 MAX_PROCS = 4
@@ -29,6 +32,7 @@ class ModelOptions:
     properties: tuple[str, ...] = PROPERTIES
     atomic_init: bool = False
     granularity: str = "pointer"
+    memcgs: int = 1  # list_lru versions: a chain of memcgs M1 (root) <- M2 <- ...
     hypothesis: str | None = None  # the hypothesis's name
     hypothesis_file: str | None = None  # and the file it came from
     settings: dict[str, object] = field(default_factory=dict)
@@ -46,11 +50,17 @@ class ModelOptions:
             )
         if not 1 <= self.folios <= MAX_FOLIOS:
             raise UsageError(f"--folios must be 1..{MAX_FOLIOS}, got {self.folios}")
-        unknown = [a for a in self.actors if a not in ACTORS]
+        unknown = [a for a in self.actors if a not in ACTORS + EXTRA_ACTORS]
         if unknown:
             raise UsageError(
-                f"unknown actor {unknown[0]!r}; valid: {', '.join(ACTORS)}"
+                f"unknown actor {unknown[0]!r}; valid: {', '.join(ACTORS + EXTRA_ACTORS)}"
             )
+        lru = VARIANTS[self.variant].list_lru
+        if not 1 <= self.memcgs <= (MAX_MEMCGS if lru else 1):
+            raise UsageError(f"--memcgs must be 1..{MAX_MEMCGS} (list_lru versions; others have "
+                             f"one queue: 1), got {self.memcgs}")
+        if "reparent" in self.actors and not lru:
+            raise UsageError("actor reparent needs a list_lru version (list-lru, list-lru-v4)")
         bad = [p for p in self.properties if p not in PROPERTIES]
         if bad:
             raise UsageError(
@@ -85,6 +95,8 @@ class ModelOptions:
             parts.append("atomic-init")
         if self.granularity != "pointer":
             parts.append(f"granularity={self.granularity}")
+        if self.memcgs != 1:
+            parts.append(f"memcgs={self.memcgs}")
         return " ".join(parts)
 
     def cli_args(self) -> list[str]:
@@ -105,6 +117,8 @@ class ModelOptions:
             args.append("--atomic-init")
         if self.granularity != "pointer":
             args += ["--granularity", self.granularity]
+        if self.memcgs != 1:
+            args += ["--memcgs", str(self.memcgs)]
         if tuple(self.properties) != PROPERTIES:
             for prop in self.properties:
                 args += ["--property", prop]

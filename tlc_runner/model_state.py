@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 LIST_FAULTS = {"list_del corruption", "list_add corruption"}
 UAF_FAULTS = {"store to freed folio", "store to split folio", "link to freed folio",
-              "store to dead stack frame", "bad page: on deferred list", "freed while linked"}
+              "store to dead stack frame", "bad page: on deferred list", "freed while linked",
+              "flag access to freed folio"}
 REFCOUNT_FAULTS = {"folio_put on zero refcount", "folio_put of freed folio"}
 QUEUE = "Q"
 
