@@ -83,7 +83,7 @@ def describe(evt: dict) -> str:
         if obj == "len":
             return f"split_queue_len = {val}"
         if fld == "pm":
-            return f"set PG_partially_mapped({obj})"
+            return f"{'set' if val == 'TRUE' else 'clear'} PG_partially_mapped({obj})"
         return f"{obj}->{fld} = {val}"
     if op == "load":
         if obj == "len":
@@ -97,6 +97,10 @@ def describe(evt: dict) -> str:
         return f"load {obj}->{fld} ({val})"
     if op == "check":
         return f"{fld}({obj}): {'ok' if val == 'TRUE' else 'FAILED'}"
+    if op == "lock" and fld == "nr_items":  # a list_lru sublist (list_lru.tla.j2)
+        return f"spin_lock({obj}->lock): nr_items {val}"
+    if op == "unlock" and fld == "lock":
+        return f"spin_unlock({obj}->lock)"
     if op == "lock":
         return "spin_lock(split_queue_lock)"
     if op == "unlock":

@@ -289,7 +289,7 @@ class Emitter(Compiler):
         elif a.kind in ("lru_unlock", "lru_retry"):
             h = f"lr[{self.p}]"
             prim = "unlock_list_lru" if a.kind == "lru_unlock" else "lock_list_lru_of_memcg: dead, to the parent"
-            ev = f'K.E({q(self.p)}, {q(fn)}, {q(prim)}, "unlock", {q(h)})'
+            ev = f'K.E({q(self.p)}, {q(fn)}, {q(prim)}, "unlock", {q(h)}, \'"lock"\')'
             after = "NIL" if a.kind == "lru_unlock" else f"SubOf[Parent[HeadMemcg[{h}]]]"
             shared = [f"/\\ lrulock' = [lrulock EXCEPT ![{h}] = NIL]", f"/\\ lr' = [lr EXCEPT ![{self.p}] = {after}]"]
             changed = changed + ["lrulock", "lr"]
