@@ -29,16 +29,13 @@ class ModelFacts:
     local_list: bool
     properties: tuple[str, ...]
     sublists: tuple[str, ...] = (QUEUE,)  # list_lru versions: every memcg's sublist head
+    list_lru: bool = False  # v7.2's list_lru queue (variants.py)
 
     @classmethod
     def from_dict(cls, data: dict) -> "ModelFacts":
         return cls(tuple(data["folios"]), tuple(data["shrinkers"]), frozenset(data["mid_labels"]),
                    frozenset(data["post_labels"]), bool(data["local_list"]), tuple(data["properties"]),
-                   tuple(data.get("sublists") or (QUEUE,)))
-
-    @property
-    def list_lru(self) -> bool:
-        return self.sublists != (QUEUE,)
+                   tuple(data.get("sublists") or (QUEUE,)), bool(data.get("list_lru")))
 
     def local_head(self, shrinker: str) -> str:
         return "L" + shrinker[1:]

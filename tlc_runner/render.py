@@ -205,5 +205,6 @@ def model_facts(opts: ModelOptions, builder: SpecBuilder) -> dict:
         "post_labels": list(builder.post_labels),
         "local_list": variant.local_list,
         "sublists": ["Q"] + [f"Q{m}" for m in range(2, opts.memcgs + 1)] if variant.list_lru else ["Q"],
+        "list_lru": variant.list_lru,
         "command": ["dsqspec", "check", *opts.cli_args()],
     }
