@@ -29,7 +29,7 @@ from .check import RunSettings, run_check
 from .errors import (EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, DsqspecError,
                      UsageError)
 from .output_errors import from_output_write, output_failure
-from .model_options import ACTORS, GRANULARITIES, PROPERTIES, ModelOptions
+from .model_options import ACTORS, ALL_PROPERTIES, GRANULARITIES, PROPERTIES, ModelOptions
 from .output import FORMATS
 from .hypothesis import load_hypothesis, render_hypothesis
 from .render import RenderedSpec, render
@@ -64,7 +64,8 @@ def model_options(function=None, *, ranges: bool = False):
         click.option("--memcgs", type=int, default=1, show_default=True,
                      help="list_lru versions: memcgs in a chain, root first (1..3; 1: no hierarchy)"),
         click.option("--property", "properties", multiple=True,
-                     help=f"check only this property (repeatable): {', '.join(PROPERTIES)}"),
+                     help=f"check only this property (repeatable): {', '.join(ALL_PROPERTIES)} "
+                          f"(default: all but {', '.join(p for p in ALL_PROPERTIES if p not in PROPERTIES)})"),
         click.option("--atomic-init", is_flag=True,
                      help="ablation: INIT_LIST_HEAD's two stores as one step"),
         click.option("--granularity", type=click.Choice(GRANULARITIES), default="pointer",

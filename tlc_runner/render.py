@@ -16,6 +16,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from .errors import UsageError
 from .locations import specs_dir, template_cache_dir
 from .model_options import ModelOptions
+from .model_state import OWNER_IDLE
 from .spec_builder import SpecBuilder
 from .variants import VARIANTS
 
@@ -23,7 +24,7 @@ SPECS_DIR = specs_dir()
 HYPOTHESIS_TEMPLATE = "<hypothesis>"
 
 SPEC_VARIABLES = [
-    "nxt", "prv", "lock", "len", "ref", "st", "pm", "pc", "ra", "rb", "rc", "rn",
+    "nxt", "prv", "lock", "len", "ref", "st", "pm", "cand", "pc", "ra", "rb", "rc", "rn",
     "cur", "nx", "sprev", "removed", "batch", "bi", "nr", "faults", "evt",
 ]
 LRU_VARIABLES = ["lrulock", "nritems", "lr"]  # list_lru versions: templates/list_lru.tla.j2
@@ -168,6 +169,7 @@ def render(opts: ModelOptions, hypothesis: HypothesisSource | None = None,
         "R": builder,
         "module": module,
         "settings": opts.settings,
+        "owner_idle": list(OWNER_IDLE),
         **(extra_context or {}),
     }
     context["warnings"] = []  # fault names of the compiled C's WARN_ON()s, for NoWarn
@@ -206,5 +208,7 @@ def model_facts(opts: ModelOptions, builder: SpecBuilder) -> dict:
         "local_list": variant.local_list,
         "sublists": ["Q"] + [f"Q{m}" for m in range(2, opts.memcgs + 1)] if variant.list_lru else ["Q"],
         "list_lru": variant.list_lru,
+        "has_pm": variant.has_partially_mapped,
+        "owner_idle": list(OWNER_IDLE),
         "command": ["dsqspec", "check", *opts.cli_args()],
     }

@@ -158,7 +158,7 @@ class Emitter(Compiler):
         for leaf in leaves:
             self.arrive(leaf)
         changed_regs = sorted({v for l in leaves for v in self.regs if self.reg_value(v, l, start_live) is not None})
-        folded = [v for v in ("pm", "faults") if any(v in l.env.shared for l in leaves)]
+        folded = [v for v in ("pm", "cand", "faults") if any(v in l.env.shared for l in leaves)]
         lines, changed = [], list(changed_regs) + folded
 
         def updates(leaf: Leaf) -> list[str]:
@@ -355,7 +355,8 @@ class Emitter(Compiler):
             for leaf in self.leaves(t):
                 self.arrive(leaf)
                 if leaf.env.shared:
-                    what = "a fired WARN" if "faults" in leaf.env.shared else "PG_partially_mapped work"
+                    what = ("a fired WARN" if "faults" in leaf.env.shared else "a verdict" if "cand" in leaf.env.shared
+                            else "PG_partially_mapped work")
                     raise a.pos.error(f"{what} right after {a.kind}() is not supported")
             regs = sorted({v for l in self.leaves(t) for v in self.regs
                            if self.reg_value(v, l, start_live, resets) is not None})

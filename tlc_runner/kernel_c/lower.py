@@ -25,7 +25,7 @@ INDEX_OFFSET = {"bi": 1}
 ARITY = {"list_move": 2, "list_add_tail": 2, "list_add": 2, "list_splice_tail": 2, "list_del_init": 1,
          "list_empty": 1, "list_empty_careful": 1, "try_get": 1, "pm_test": 1, "pm_set": 1, "pm_clear": 1,
          "folio_put": 1, "folios_put": 1, "list_del_init_careful": 1, "split": 1, "identity": 1, "local_list": 1, "swap": 2,
-         "batch_add": 2, "batch_count": 1, "large_test": 1, "order": 1, "warn": 1,
+         "batch_add": 2, "batch_count": 1, "large_test": 1, "order": 1, "warn": 1, "verdict_false": 1, "verdict_true": 1,
          "can_split": 1, "ref_freeze": 1, "ref_unfreeze": 1, "split_unfreeze": 1, "free": 1,
          "lru_lock": 3, "lru_unlock": 1, "lru_add": 3, "lru_del": 3, "lru_isolate": 2, "lru_isolate_move": 3,
          "lru_add_irq": 4, "lru_walk": 4, "memcg_of": 1, "ref_count": 1, "container_of": 1}  # the model's folio_batch index counts from 1
@@ -489,6 +489,16 @@ class Lowering:
         if kind == "choice":
             t, f = k(X.const(True)), k(X.const(False))
             return Choice(e.pos, [t, f])
+        if kind in ("verdict_false", "verdict_true"):
+            # a free choice whose one answer is also the shrinker's verdict on an underused
+            # candidate (NoLostSplit's ghost cand): thp_underused() saying "used"; an mlocked
+            # folio, never split for being underused; the folio locked for a split whose
+            # failure counts as "used" too
+            folio = self.folio(a[0])
+            t, f = k(X.const(True)), k(X.const(False))
+            if kind == "verdict_false":
+                return Choice(e.pos, [t, Access(e.pos, "judge", [folio], succs=[f], fn=fn)])
+            return Choice(e.pos, [Access(e.pos, "judge", [folio], succs=[t], fn=fn), f])
         if kind == "noop":
             return k(X.opaque())
         if kind == "false":
