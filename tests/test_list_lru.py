@@ -16,7 +16,9 @@ import pytest
 from tlc_runner import toolchain
 from tlc_runner.check import RunSettings, run_check
 from tlc_runner.model_options import ModelOptions
+from tlc_runner.model_state import ModelFacts
 from tlc_runner.render import render
+from tlc_runner.timeline import build_timeline
 
 from conftest import dsqspec
 
@@ -124,3 +126,7 @@ def test_reparenting_moves_the_childs_folio_to_the_parent(tmp_path, jar):
     result = run_check(opts, settings, spec=patched)
     assert result.violation and result.trace.violation.name == "NeverReparented"
     assert [s.variables["evt"]["fn"] for s in result.trace.states[1:]][-1] == "memcg_reparent_list_lru_one"
+    # the timeline puts the offline on a CPU of its own and names it
+    timeline = build_timeline(result.trace, ModelFacts.from_dict(spec.facts))
+    assert "memcg offline" in timeline.cpus.values()
+    assert any(e.fn == "memcg_reparent_list_lru_one" and e.cpu == "CPU1" for e in timeline.events)

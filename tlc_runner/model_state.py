@@ -35,6 +35,7 @@ class ModelFacts:
     list_lru: bool = False  # v7.2's list_lru queue (variants.py)
     has_pm: bool = True
     owner_idle: frozenset[str] = frozenset(OWNER_IDLE)
+    offliners: tuple[str, ...] = ()  # the memcg offline's process (actor reparent)
 
     @classmethod
     def from_dict(cls, data: dict) -> "ModelFacts":
@@ -42,7 +43,8 @@ class ModelFacts:
         return cls(tuple(data["folios"]), tuple(data["shrinkers"]), frozenset(data["mid_labels"]),
                    frozenset(data["post_labels"]), bool(data["local_list"]), tuple(data["properties"]),
                    tuple(data.get("sublists") or (QUEUE,)), bool(data.get("list_lru")),
-                   bool(data.get("has_pm", True)), frozenset(data.get("owner_idle", OWNER_IDLE)))
+                   bool(data.get("has_pm", True)), frozenset(data.get("owner_idle", OWNER_IDLE)),
+                   tuple(data.get("offliners") or ()))
 
     def local_head(self, shrinker: str) -> str:
         return "L" + shrinker[1:]

@@ -208,6 +208,7 @@ def model_facts(opts: ModelOptions, builder: SpecBuilder) -> dict:
         "local_list": variant.local_list,
         "sublists": ["Q"] + [f"Q{m}" for m in range(2, opts.memcgs + 1)] if variant.list_lru else ["Q"],
         "list_lru": variant.list_lru,
+        "offliners": ["R"] if "reparent" in opts.actors else [],
         "has_pm": variant.has_partially_mapped,
         "owner_idle": list(OWNER_IDLE),
         "command": ["dsqspec", "check", *opts.cli_args()],

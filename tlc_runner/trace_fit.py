@@ -57,7 +57,7 @@ def _state_problem(state: TraceState, facts: ModelFacts, first: bool) -> str | N
         if bad is not None:
             return f"{name} points to {bad!r}, which is not a node"
     for name, keys in (("st", set(facts.folios)), ("pm", set(facts.folios)), ("ref", set(facts.folios)),
-                       ("pc", {*facts.shrinkers, *facts.folios})):
+                       ("pc", {*facts.shrinkers, *facts.folios, *facts.offliners})):
         _, problem = _record(state, name, keys)
         if problem:
             return problem
