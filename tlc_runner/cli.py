@@ -59,7 +59,10 @@ def model_options(function=None, *, ranges: bool = False):
                      help="THPs on the deferred split queue at the start (1..5)"
                           + ("; a range A..B sweeps" if ranges else "")),
         click.option("--actors", default=",".join(ACTORS), show_default=True,
-                     help="owner paths that run: a subset of free,migrate,unmap,reclaim (reclaim: only when named)"),
+                     help="owner paths that run: a subset of free,migrate,unmap,reclaim (reclaim: only "
+                          "when named; list_lru versions: also reparent, the memcg offline)"),
+        click.option("--memcgs", type=int, default=1, show_default=True,
+                     help="list_lru versions: memcgs in a chain, root first (1..3; 1: no hierarchy)"),
         click.option("--property", "properties", multiple=True,
                      help=f"check only this property (repeatable): {', '.join(ALL_PROPERTIES)} "
                           f"(default: all but {', '.join(p for p in ALL_PROPERTIES if p not in PROPERTIES)})"),
@@ -87,7 +90,7 @@ def _given(name: str) -> bool:
 
 
 def build_options(variant, procs, shrinkers, folios, actors, properties, atomic_init,
-                  granularity, hypothesis=None, patch=None, base=None,
+                  granularity, hypothesis=None, patch=None, base=None, memcgs=1,
                   **_ignored) -> tuple[ModelOptions, RenderedSpec | None]:
     """The model options, and for a hypothesis its rendered spec.
 
@@ -95,7 +98,7 @@ def build_options(variant, procs, shrinkers, folios, actors, properties, atomic_
     values = {"variant": variant, "procs": procs, "shrinkers": shrinkers, "folios": folios,
               "actors": tuple(a.strip() for a in actors.split(",") if a.strip()),
               "properties": tuple(properties) or PROPERTIES, "atomic_init": atomic_init,
-              "granularity": granularity}
+              "granularity": granularity, "memcgs": memcgs}
     if patch is not None:
         if hypothesis is not None or _given("variant"):
             raise UsageError("--patch goes with --base VERSION, not with --hypothesis or --variant")

@@ -83,6 +83,11 @@ def quiet_point_text(prop: str, state: dict, facts: ModelFacts) -> str:
             for name, links in (("next", nxt), ("prev", prv)):
                 if links[node] in freed:
                     return f"{node}->{name} = {links[node]}, a freed folio"
+    if prop == "LenAccurate" and "nritems" in state:
+        counts = state["nritems"].as_dict()
+        for h in facts.sublists:
+            members = [m for m in walk(state, h, facts) if m != "?"]
+            return f"{h}->nr_items = {_s(counts[h])}, but {len(members)} on {h}"
     if prop == "LenAccurate":
         walks = {QUEUE: walk(state, QUEUE, facts)} | {
             facts.local_head(s): walk(state, facts.local_head(s), facts) for s in facts.shrinkers

@@ -84,7 +84,7 @@ def parse_options(text: str, where: str = "") -> dict:
     for word in text.split():
         key, _, value = word.partition("=")
         try:
-            if key in ("procs", "folios", "shrinkers"):
+            if key in ("procs", "folios", "shrinkers", "memcgs"):
                 out[key] = int(value)
             elif key == "actors":
                 out["actors"] = tuple(a for a in value.split(",") if a)
@@ -98,7 +98,8 @@ def parse_options(text: str, where: str = "") -> dict:
                 raise ValueError
         except ValueError:
             raise UsageError(f"{where}bad option {word!r} (procs=, folios=, shrinkers=, "
-                             f"actors={','.join(ALL_ACTORS)}, properties=, atomic-init, granularity=)") from None
+                             f"actors={','.join(ALL_ACTORS)}, properties=, atomic-init, granularity=, "
+                             f"memcgs=)") from None
     return out
 
 

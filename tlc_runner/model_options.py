@@ -14,8 +14,10 @@ from .variants import VARIANTS
 
 ACTORS = ("free", "migrate", "unmap")
 # Owner paths that run only when asked for (--actors ...,reclaim): the defaults' verdicts stay.
-OPTIONAL_ACTORS = ("reclaim",)
+# reparent (memcg offline, memcg_reparent_list_lrus()) is for the list_lru versions only.
+OPTIONAL_ACTORS = ("reclaim", "reparent")
 ALL_ACTORS = ACTORS + OPTIONAL_ACTORS
+MAX_MEMCGS = 3
 PROPERTIES = ("TypeOK", "ListIntegrity", "NoUseAfterFree", "LenAccurate", "RefcountSane", "NoWarn")
 # Checked only when asked for (--property NoLostSplit): every version with underused THPs
 # before 3bac01168982 loses a candidate by design, which would hide the default verdicts.
@@ -36,6 +38,7 @@ class ModelOptions:
     properties: tuple[str, ...] = PROPERTIES
     atomic_init: bool = False
     granularity: str = "pointer"
+    memcgs: int = 1  # list_lru versions: a chain of memcgs M1 (root) <- M2 <- ...
     hypothesis: str | None = None  # the hypothesis's name
     hypothesis_file: str | None = None  # and the file it came from
     settings: dict[str, object] = field(default_factory=dict)
@@ -58,6 +61,12 @@ class ModelOptions:
             raise UsageError(
                 f"unknown actor {unknown[0]!r}; valid: {', '.join(ALL_ACTORS)}"
             )
+        lru = VARIANTS[self.variant].list_lru
+        if not 1 <= self.memcgs <= (MAX_MEMCGS if lru else 1):
+            raise UsageError(f"--memcgs must be 1..{MAX_MEMCGS} (list_lru versions; others have "
+                             f"one queue: 1), got {self.memcgs}")
+        if "reparent" in self.actors and not lru:
+            raise UsageError("actor reparent needs a list_lru version (list-lru, list-lru-v4)")
         bad = [p for p in self.properties if p not in ALL_PROPERTIES]
         if bad:
             raise UsageError(
@@ -92,6 +101,8 @@ class ModelOptions:
             parts.append("atomic-init")
         if self.granularity != "pointer":
             parts.append(f"granularity={self.granularity}")
+        if self.memcgs != 1:
+            parts.append(f"memcgs={self.memcgs}")
         return " ".join(parts)
 
     def cli_args(self) -> list[str]:
@@ -112,6 +123,8 @@ class ModelOptions:
             args.append("--atomic-init")
         if self.granularity != "pointer":
             args += ["--granularity", self.granularity]
+        if self.memcgs != 1:
+            args += ["--memcgs", str(self.memcgs)]
         if tuple(self.properties) != PROPERTIES:
             for prop in self.properties:
                 args += ["--property", prop]

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 LIST_FAULTS = {"list_del corruption", "list_add corruption"}
 UAF_FAULTS = {"store to freed folio", "store to split folio", "link to freed folio",
-              "store to dead stack frame", "bad page: on deferred list", "freed while linked"}
+              "store to dead stack frame", "bad page: on deferred list", "freed while linked",
+              "flag access to freed folio"}
 REFCOUNT_FAULTS = {"folio_put on zero refcount", "folio_put of freed folio"}
 QUEUE = "Q"
+LONG_MIN = -1000  # the model's LONG_MIN: nr_items of a dead sublist (list_lru.tla.j2)
 # An owner at one of these labels is between paths (no CPU, nothing in its hands); the
 # template's OwnerIdle is rendered from this list.
 OWNER_IDLE = ("o_start", "o_unmapped", "o_swapcache", "o_done")
@@ -29,15 +31,20 @@ class ModelFacts:
     post_labels: frozenset[str]
     local_list: bool
     properties: tuple[str, ...]
+    sublists: tuple[str, ...] = (QUEUE,)  # list_lru versions: every memcg's sublist head
+    list_lru: bool = False  # v7.2's list_lru queue (variants.py)
     has_pm: bool = True
     owner_idle: frozenset[str] = frozenset(OWNER_IDLE)
+    offliners: tuple[str, ...] = ()  # the memcg offline's process (actor reparent)
 
     @classmethod
     def from_dict(cls, data: dict) -> "ModelFacts":
         # has_pm and owner_idle came with NoLostSplit: a run kept before has neither
         return cls(tuple(data["folios"]), tuple(data["shrinkers"]), frozenset(data["mid_labels"]),
                    frozenset(data["post_labels"]), bool(data["local_list"]), tuple(data["properties"]),
-                   bool(data.get("has_pm", True)), frozenset(data.get("owner_idle", OWNER_IDLE)))
+                   tuple(data.get("sublists") or (QUEUE,)), bool(data.get("list_lru")),
+                   bool(data.get("has_pm", True)), frozenset(data.get("owner_idle", OWNER_IDLE)),
+                   tuple(data.get("offliners") or ()))
 
     def local_head(self, shrinker: str) -> str:
         return "L" + shrinker[1:]
@@ -66,11 +73,13 @@ def in_use(state: dict, shrinker: str, facts: ModelFacts) -> bool:
 
 
 def list_heads(state: dict, facts: ModelFacts) -> list[str]:
-    return [QUEUE] + [facts.local_head(s) for s in facts.shrinkers if in_use(state, s, facts)]
+    return list(facts.sublists) + [facts.local_head(s) for s in facts.shrinkers if in_use(state, s, facts)]
 
 
 def quiet(state: dict, facts: ModelFacts) -> bool:
     if str(state["lock"]) != "-":
+        return False
+    if "lrulock" in state and any(str(v) != "-" for v in state["lrulock"].as_dict().values()):
         return False
     return all(str(pc) not in facts.mid_labels for pc in state["pc"].as_dict().values())
 
@@ -128,6 +137,11 @@ def violated(state: dict, facts: ModelFacts) -> list[str]:
             freed = {f for f in facts.folios if st[f] == "freed"}
             live = set(heads) | {f for f in facts.folios if st[f] == "large"}
             if faults & UAF_FAULTS or any(nxt[n] in freed or prv[n] in freed for n in live):
+                broken.append(prop)
+        elif prop == "LenAccurate" and is_quiet and "nritems" in state:
+            counts = state["nritems"].as_dict()
+            if any(counts[h] != (LONG_MIN if counts[h] == LONG_MIN else len(walk(state, h, facts)))
+                   or (counts[h] == LONG_MIN and walk(state, h, facts)) for h in facts.sublists):
                 broken.append(prop)
         elif prop == "LenAccurate" and is_quiet:
             expected = len(walk(state, QUEUE, facts))

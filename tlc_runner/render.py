@@ -27,6 +27,7 @@ SPEC_VARIABLES = [
     "nxt", "prv", "lock", "len", "ref", "st", "pm", "swc", "cand", "pc", "ra", "rb", "rc", "rn",
     "cur", "nx", "sprev", "removed", "batch", "bi", "nr", "faults", "evt",
 ]
+LRU_VARIABLES = ["lrulock", "nritems", "lr"]  # list_lru versions: templates/list_lru.tla.j2
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def environment(hypothesis: HypothesisSource | None = None) -> jinja2.Environmen
     )
 
 
-C_VARIANTS = {"v6.11", "underused", "safe-prev", "fixed", "locked", "folio-batch"}
+C_VARIANTS = {"v6.11", "underused", "safe-prev", "fixed", "locked", "folio-batch", "list-lru-v4", "list-lru"}
 
 
 def variant_template(name: str) -> str:
@@ -159,7 +160,7 @@ def render(opts: ModelOptions, hypothesis: HypothesisSource | None = None,
     """Render `opts.variant`'s template, or the hypothesis (which extends a variant)."""
     variant = VARIANTS[opts.variant]
     env = environment(hypothesis)
-    builder = SpecBuilder(SPEC_VARIABLES)
+    builder = SpecBuilder(SPEC_VARIABLES + (LRU_VARIABLES if variant.list_lru else []))
     module = opts.module_name()
     context = {
         "opts": opts,
@@ -205,6 +206,9 @@ def model_facts(opts: ModelOptions, builder: SpecBuilder) -> dict:
         "mid_labels": list(builder.mid_labels),
         "post_labels": list(builder.post_labels),
         "local_list": variant.local_list,
+        "sublists": ["Q"] + [f"Q{m}" for m in range(2, opts.memcgs + 1)] if variant.list_lru else ["Q"],
+        "list_lru": variant.list_lru,
+        "offliners": ["R"] if "reparent" in opts.actors else [],
         "has_pm": variant.has_partially_mapped,
         "owner_idle": list(OWNER_IDLE),
         "command": ["dsqspec", "check", *opts.cli_args()],

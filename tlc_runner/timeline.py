@@ -18,7 +18,7 @@ from .model_state import (LIST_FAULTS, OWNER_IDLE, REFCOUNT_FAULTS, UAF_FAULTS, 
 from .trace_parse import ErrorTrace, TlaRecord, TraceState, format_value
 
 FIELD_NAMES = {"nxt": "next", "prv": "prev", "next+prev": "next, prev"}
-IDLE_OWNER = set(OWNER_IDLE)
+IDLE_OWNER = set(OWNER_IDLE) | {"rp_idle", "rp_done"}  # the memcg offline (R) between memcgs
 TRACKED = ("ref", "st", "pm")
 UNQUEUE_WRAPPERS = {"folio_unqueue_deferred_split", "folio_undo_large_rmappable"}  # v6.12, v6.11
 PROPERTY_FAULTS = {"ListIntegrity": LIST_FAULTS, "NoUseAfterFree": UAF_FAULTS, "RefcountSane": REFCOUNT_FAULTS}
@@ -84,7 +84,7 @@ def describe(evt: dict) -> str:
         if obj == "len":
             return f"split_queue_len = {val}"
         if fld == "pm":
-            return f"set PG_partially_mapped({obj})"
+            return f"{'set' if val == 'TRUE' else 'clear'} PG_partially_mapped({obj})"
         return f"{obj}->{fld} = {val}"
     if op == "load":
         if obj == "len":
@@ -98,6 +98,10 @@ def describe(evt: dict) -> str:
         return f"load {obj}->{fld} ({val})"
     if op == "check":
         return f"{fld}({obj}): {'ok' if val == 'TRUE' else 'FAILED'}"
+    if op == "lock" and fld == "nr_items":  # a list_lru sublist (list_lru.tla.j2)
+        return f"spin_lock({obj}->lock): nr_items {val}"
+    if op == "unlock" and fld == "lock":
+        return f"spin_unlock({obj}->lock)"
     if op == "lock":
         return "spin_lock(split_queue_lock)"
     if op == "unlock":
@@ -233,7 +237,8 @@ def _procs_hint(facts: ModelFacts, states: list[TraceState]) -> int:
     running = 0
     for state in states:
         pcs = state.variables["pc"].as_dict()
-        running = max(running, sum(1 for f in facts.folios if _s(pcs[f]) not in IDLE_OWNER))
+        owners = (*facts.folios, *facts.offliners)
+        running = max(running, sum(1 for f in owners if _s(pcs[f]) not in IDLE_OWNER))
     return len(facts.shrinkers) + max(running, 1)
 
 
@@ -245,7 +250,8 @@ def _assign_cpu(proc: str, cpu_of: dict, busy: dict, third_party: list, cpus: di
     taken = set(busy.values())
     cpu = next((c for c in third_party if c not in taken), third_party[-1] if third_party else "CPU?")
     busy[proc] = cpu
-    cpus.setdefault(cpu, f"{proc} owner")
-    if f"{proc} owner" not in cpus[cpu]:
-        cpus[cpu] += f", {proc} owner"
+    who = "memcg offline" if proc == "R" else f"{proc} owner"
+    cpus.setdefault(cpu, who)
+    if who not in cpus[cpu]:
+        cpus[cpu] += f", {who}"
     return cpu

@@ -48,7 +48,7 @@ def _record(state: TraceState, name: str, keys: set[str], exact: bool = True) ->
 def _state_problem(state: TraceState, facts: ModelFacts, first: bool) -> str | None:
     # the model's Nodes: the queue, the folios and every shrinker's list head (declared
     # even by variants that never use an on-stack list)
-    nodes = {QUEUE, *facts.folios, *(facts.local_head(s) for s in facts.shrinkers)}
+    nodes = {QUEUE, *facts.sublists, *facts.folios, *(facts.local_head(s) for s in facts.shrinkers)}
     for name in ("nxt", "prv"):
         links, problem = _record(state, name, nodes)
         if problem:
@@ -57,7 +57,7 @@ def _state_problem(state: TraceState, facts: ModelFacts, first: bool) -> str | N
         if bad is not None:
             return f"{name} points to {bad!r}, which is not a node"
     for name, keys in (("st", set(facts.folios)), ("pm", set(facts.folios)), ("ref", set(facts.folios)),
-                       ("pc", {*facts.shrinkers, *facts.folios})):
+                       ("pc", {*facts.shrinkers, *facts.folios, *facts.offliners})):
         _, problem = _record(state, name, keys)
         if problem:
             return problem

@@ -23,6 +23,7 @@ class Variant:
     bad_page_needs_pm: bool = False  # 6.12-rc1..rc6 weakened free_tail_page_prepare()
     split_clears_pm_offlist: bool = False  # folio_batch series' __folio_split()
     local_list: bool = True  # an on-stack list (a)-(d); folio_batch has none
+    list_lru: bool = False  # v7.2: per-memcg list_lru sublists, each with its lock and nr_items
 
     def kernel_facts(self) -> dict[str, object]:
         return {
@@ -31,6 +32,7 @@ class Variant:
             "bad_page_needs_pm": self.bad_page_needs_pm,
             "split_clears_pm_offlist": self.split_clears_pm_offlist,
             "local_list": self.local_list,
+            "list_lru": self.list_lru,
         }
 
 
@@ -78,6 +80,24 @@ VARIANTS: dict[str, Variant] = {
             "unqueue into a folio_batch under the lock; requeue with list_empty() under the lock; bounded retry",
             split_clears_pm_offlist=True,
             local_list=False,
+        ),
+        Variant(
+            "list-lru-v4",
+            "v4 8/8 as posted 2026-05-21",
+            "(posting)",
+            "list_lru sublists per memcg; deferred_split_isolate() calls list_lru_isolate() before "
+            "the PG_partially_mapped test and clear",
+            split_clears_pm_offlist=True,
+            list_lru=True,
+        ),
+        Variant(
+            "list-lru",
+            "68f2d20ce9de (mm-unstable; mainline id unverified)",
+            "v7.2",
+            "mm: switch deferred split shrinker to list_lru (v5 + June fix-ups): the flag is read "
+            "and cleared before list_lru_isolate()",
+            split_clears_pm_offlist=True,
+            list_lru=True,
         ),
     )
 }

@@ -62,6 +62,9 @@ class Emitter(Compiler):
             env.tmps[a.result] = X.text(f"pm[{tla(args[0])}]", "bool")
         elif a.kind == "ref_freeze":
             env.tmps[a.result] = X.text(f"ref[{tla(args[0])}] = {self.expected(tla(args[0]))}", "bool")
+        elif a.kind == "lru_lock":  # locked; a dead sublist (nr_items == LONG_MIN) goes to the retry
+            dead = X.text(f"nritems[LruTry({self.p}, {tla(args[0])})] = LONG_MIN", "bool")
+            return [(dead, env.copy(), a.succs[0]), (None, env.copy(), a.succs[1])]
         elif a.kind == "can_split":  # may fail at any count; passes only at the expected one
             fails, passes = env.copy(), env.copy()
             fails.tmps[a.result] = X.const(False)
@@ -280,12 +283,31 @@ class Emitter(Compiler):
             if "pm" in changed:
                 raise a.pos.error("two PG_partially_mapped writes in one step")
             shared, changed = [f"/\\ pm' = [pm EXCEPT ![{f}] = {val}]"], changed + ["pm"]
+        elif a.kind == "lru_lock":
+            h = f"LruTry({self.p}, {tla(args[0])})"
+            ev = f'K.E({q(self.p)}, {q(fn)}, "lock_list_lru_of_memcg", "lock", {q(h)}, \'"nr_items"\', {q(f"nritems[{h}]")})'
+            guard = f"lrulock[{h}] = NIL"
+            shared = [f"/\\ lrulock' = [lrulock EXCEPT ![{h}] = {self.p}]", f"/\\ lr' = [lr EXCEPT ![{self.p}] = {h}]"]
+            changed = changed + ["lrulock", "lr"]
+        elif a.kind in ("lru_unlock", "lru_retry"):
+            h = f"lr[{self.p}]"
+            prim = "unlock_list_lru" if a.kind == "lru_unlock" else "lock_list_lru_of_memcg: dead, to the parent"
+            ev = f'K.E({q(self.p)}, {q(fn)}, {q(prim)}, "unlock", {q(h)}, \'"lock"\')'
+            after = "NIL" if a.kind == "lru_unlock" else f"SubOf[Parent[HeadMemcg[{h}]]]"
+            shared = [f"/\\ lrulock' = [lrulock EXCEPT ![{h}] = NIL]", f"/\\ lr' = [lr EXCEPT ![{self.p}] = {after}]"]
+            changed = changed + ["lrulock", "lr"]
+        elif a.kind == "nr_add":
+            d, h = tla(args[0]), f"lr[{self.p}]"
+            ev = f'K.E({q(self.p)}, {q(fn)}, "nr_items", "store", {q(h)}, \'"nr_items"\', {q(f"nritems[{h}] + ({d})")})'
+            shared, changed = [f"/\\ nritems' = [nritems EXCEPT ![{h}] = @ + ({d})]"], changed + ["nritems"]
         elif a.kind == "len_add":
             d = tla(args[0])
             ev = f'K.E({q(self.p)}, {q(fn)}, "split_queue_len", "store", \'"len"\', \'"-"\', {q(f"len + ({d})")})'
             shared, changed = [f"/\\ len' = len + ({d})"], changed + ["len"]
         else:
             raise a.pos.error(f"internal: no emitter for {a.kind}")
+        if a.kind in ("pm_test", "pm_set", "pm_clear") and self.flag_uaf:
+            shared, changed = self._flag_fault(tla(args[0]), shared, lines, changed)
         if self.entry_tree is not None and lbl == self.entry_label and shared:
             c = tla(self.entry_cond)  # the access happens only when the entry's tests lead to it
             shared = [re.sub(r"^/\\ (\w+)' = (.*)$", rf"/\\ \1' = IF {c} THEN \2 ELSE \1", l) for l in shared]
@@ -304,6 +326,19 @@ class Emitter(Compiler):
         if lbl == self.entry_label and self.entry_at:
             g += f", at={self.entry_at!r}"
         return (f"{{% call K.step({q(lbl)}, {q(self.p)}, {q(self.D)}, {changed!r}, {ev}{g}) %}}\n{body}\n{{%- endcall %}}")
+
+    def _flag_fault(self, f: str, shared: list[str], lines: list[str], changed: list[str]):
+        """A PG_partially_mapped access is a load or store of the folio's flags: of a freed
+        folio, a use after free (version setting flag_uaf=on)."""
+        if "faults" not in changed:
+            return shared + [f"/\\ faults' = faults \\cup FlagFaults({f})"], changed + ["faults"]
+        start = "/\\ faults' = "
+        for i, line in enumerate(lines):
+            if line.startswith(start):
+                lines[i] = f"{start}({line[len(start):]}) \\cup FlagFaults({f})"
+                return shared, changed
+        raise self._current.pos.error("a PG_partially_mapped access with a fired WARN and a choice in one step "
+                                      "is not supported")
 
     def first_guard(self, guard: str | None) -> str | None:
         """The first step's guard: its own, the caller's, and what the retry pruning kept."""
@@ -385,6 +420,10 @@ class Emitter(Compiler):
                 raise a.pos.error("register work after a failed split_folio() is not supported")
             return (f"{{{{ K.split_folio({q(lbl)}, {q(self.p)}, {q(self.D)}, {q(x[0])}, {q(to)}, {q(fail_to)}"
                     f"{with_extra('extra', 'extra_changed')}) }}}}")
+        if a.kind == "lru_walk":
+            if extra:
+                raise a.pos.error("register work right after the list_lru walk is not supported")
+            return (f"{{{{ L.walk({q(lbl)}, {q(self.p)}, {q(self.D)}, {q(fn)}, {q(x[0])}, {q(x[1])}, {q(to)}) }}}}")
         if a.kind == "len_add":
             if extra:
                 raise a.pos.error("register work right after an unlocked split_queue_len update is not supported")

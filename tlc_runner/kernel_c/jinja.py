@@ -12,7 +12,8 @@ import jinja2
 from . import syntax as S
 from .sources import compile_function
 
-HEADER = '{%- import "templates/kernel.tla.j2" as K with context -%}\n'
+HEADER = ('{%- import "templates/kernel.tla.j2" as K with context -%}\n'
+          '{%- import "templates/list_lru.tla.j2" as L with context -%}\n')
 
 
 def kernel_c_hook(env: jinja2.Environment, context: dict, functions: dict[str, S.Function],

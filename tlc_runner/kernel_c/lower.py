@@ -20,13 +20,16 @@ from .errors import Pos
 from .values import V
 
 OPAQUE_TYPES = ("struct deferred_split", "struct pglist_data", "struct mem_cgroup", "struct shrinker",
-                "struct shrink_control", "unsigned long")
+                "struct shrink_control", "unsigned long", "struct list_lru_one", "enum lru_status")
 INDEX_OFFSET = {"bi": 1}
 ARITY = {"list_move": 2, "list_add_tail": 2, "list_add": 2, "list_splice_tail": 2, "list_del_init": 1,
          "list_empty": 1, "list_empty_careful": 1, "try_get": 1, "pm_test": 1, "pm_set": 1, "pm_clear": 1,
          "folio_put": 1, "folios_put": 1, "list_del_init_careful": 1, "split": 1, "identity": 1, "local_list": 1, "swap": 2,
-         "batch_add": 2, "batch_count": 1, "large_test": 1, "order": 1, "warn": 1, "verdict_false": 1, "verdict_true": 1, "refcount": 1, "swapcache_test": 1,
-         "can_split": 1, "ref_freeze": 1, "ref_unfreeze": 1, "split_unfreeze": 1, "free": 1}  # the model's folio_batch index counts from 1
+         "batch_add": 2, "batch_count": 1, "large_test": 1, "order": 1, "warn": 1, "verdict_false": 1, "verdict_true": 1,
+         "refcount": 1, "swapcache_test": 1,
+         "can_split": 1, "ref_freeze": 1, "ref_unfreeze": 1, "split_unfreeze": 1, "free": 1,
+         "lru_lock": 3, "lru_unlock": 1, "lru_add": 3, "lru_del": 3, "lru_isolate": 2, "lru_isolate_move": 3,
+         "lru_add_irq": 4, "lru_walk": 4, "memcg_of": 1, "container_of": 1}  # the model's folio_batch index counts from 1
 P = "s"
 UNTRACKED = X.const(1 << 20)  # an untracked sc->nr_to_scan: more than any count of folios
 
@@ -55,6 +58,7 @@ class Lowering:
         self.labels: dict[str, Nop] = {}
         self._collect_labels(fn.body)
         self.loops: list[tuple[Node, Node]] = []
+        self.memcg_of: dict[str, S.Call] = {}  # memcg local -> its folio_memcg() call
         self.stack = [name]
         for p in fn.params:
             bound = self.bindings.get(p)
@@ -69,7 +73,13 @@ class Lowering:
 
     def _collect_scope(self, s) -> None:
         """Built back to front, a use is lowered before its declaration: name every local first."""
-        if isinstance(s, S.Decl):
+        alias = self._alias(s)
+        if alias is not None:
+            self.scope[s.name] = alias
+        elif isinstance(s, S.ExprStmt) and isinstance(s.expr, S.Assign) and isinstance(s.expr.target, S.Name) \
+                and isinstance(s.expr.value, S.Call) and s.expr.value.fn == "folio_memcg":
+            self.memcg_of[s.expr.target.id] = s.expr.value  # memcg = folio_memcg(folio): where a walk up starts
+        elif isinstance(s, S.Decl):
             reg = self.table.registers.get(s.name)
             if s.type.startswith(OPAQUE_TYPES) or (s.pointer and reg is None and s.type != "struct folio"):
                 self.scope[s.name] = "opaque"
@@ -88,6 +98,18 @@ class Lowering:
             child = getattr(s, attr, None)
             if isinstance(child, S.Node) and not isinstance(child, (S.Name,)):
                 self._collect_scope(child)
+
+    def _alias(self, s) -> str | None:
+        """`struct folio *folio = container_of(item, ...)`, `struct list_head *freeable = cb_arg`:
+        a local naming what a bound parameter names (a list_lru callback's arguments)."""
+        if not isinstance(s, S.Decl) or s.init is None:
+            return None
+        init = s.init
+        if isinstance(init, S.Call) and init.fn == "container_of" and init.args:
+            init = init.args[0]
+        if isinstance(init, S.Name) and self.scope.get(init.id, "").startswith("bound:"):
+            return self.scope[init.id]
+        return None
 
     def _collect_labels(self, s) -> None:
         if isinstance(s, S.Label):
@@ -163,6 +185,8 @@ class Lowering:
         raise s.pos.error(f"unsupported construct: {type(s).__name__}")
 
     def decl(self, d: S.Decl, k: Node) -> Node:
+        if self.scope.get(d.name, "").startswith("bound:") and self._alias(d) is not None:
+            return k  # an alias of a bound parameter: nothing to do at run time
         reg = self.table.registers.get(d.name)
         if d.type.startswith(OPAQUE_TYPES) or (d.pointer and reg is None and d.type != "struct folio"):
             self.scope[d.name] = "opaque"
@@ -215,6 +239,8 @@ class Lowering:
                 return self.folio(inner.obj)
             if isinstance(inner, S.Name) and self.scope.get(inner.id) == "list":
                 return X.text(f"LocalHead[{self.p}]", "node")
+        if isinstance(e, S.Name) and self.scope.get(e.id, "").startswith("bound:"):
+            return X.text(self.scope[e.id][6:], "node")  # a list_lru callback's item or cb_arg
         raise e.pos.error("not a list head of the model (&ds_queue->split_queue, &folio->_deferred_list, "
                           "or a LIST_HEAD() local)")
 
@@ -414,6 +440,8 @@ class Lowering:
         need = ARITY.get(kind, 0)
         if len(a) < need:
             raise e.pos.error(f"{e.fn}() takes {need} argument{'s' if need > 1 else ''}, got {len(a)}")
+        if kind.startswith("lru_") or kind in ("memcg_of", "container_of"):
+            return self.list_lru(e, kind, k)
         if kind == "lock":
             return Access(e.pos, "lock", [], succs=[k(X.opaque())], fn=fn)
         if kind == "unlock":
@@ -521,6 +549,91 @@ class Lowering:
             fire = Access(e.pos, "warn", [X.text(f'"{name}"', "str")], succs=[after], fn=fn)
             return self.cond(a[0], fire, after)
         raise e.pos.error(f"call {e.fn}() has table kind {kind!r}, which lower.py does not know")
+
+    # -- list_lru (mm/list_lru.c): each helper as the accesses it makes (calls.def)
+    def lru_head(self) -> V:
+        """`&l->list` of the sublist this CPU has locked (register lr)."""
+        return X.text(f"lr[{self.p}]", "node")
+
+    def start_memcg(self, e) -> V:
+        """A walk up the memcg tree starts at the folio's memcg: `&memcg` after
+        `memcg = folio_memcg(folio)`, or `folio_memcg(folio)` itself."""
+        if isinstance(e, S.Unary) and e.op == "&" and isinstance(e.arg, S.Name) and e.arg.id in self.memcg_of:
+            e = self.memcg_of[e.arg.id]
+        if isinstance(e, S.Call) and e.fn == "folio_memcg" and e.args:
+            return X.text("MemcgOf[{0}]", "int", self.folio(e.args[0]))
+        raise e.pos.error("the memcg here must be folio_memcg(folio), or &memcg after memcg = folio_memcg(folio)")
+
+    def lru_lock(self, pos, start: V, k: Node) -> Node:
+        """lock_list_lru_of_memcg(skip_empty=false): lock the sublist, and while it is dead
+        (nr_items == LONG_MIN) unlock it and try the parent's."""
+        lock = Access(pos, "lru_lock", [start], fn=self.fn.name)
+        retry = Access(pos, "lru_retry", [], succs=[lock], fn=self.fn.name)
+        lock.succs = [retry, k]
+        return lock
+
+    def lru_update(self, pos, item: V, add: bool, k: Callable[[V], Node]) -> Node:
+        """__list_lru_add(): if (list_empty(item)) { list_add_tail(); nr_items++ };
+        __list_lru_del(): if (!list_empty(item)) { list_del_init(); nr_items-- }."""
+        fn, t, r = self.fn.name, self.new_tmp(), self.new_tmp()
+        join = k(V("tmp", (r,), "bool"))
+        yes = Assign(pos, "tmp", r, X.const(True), join)
+        no = Assign(pos, "tmp", r, X.const(False), join)
+        count = Access(pos, "nr_add", [X.const(1 if add else -1)], succs=[yes], fn=fn)
+        if add:
+            change = Access(pos, "list_add_tail", [item, self.lru_head()], succs=[count], fn=fn)
+        else:
+            change = Access(pos, "list_del_init", [item], succs=[count], fn=fn)
+        empty = V("tmp", (t,), "bool")
+        test = Branch(pos, empty if add else X.not_(empty), change, no)
+        return Access(pos, "list_empty", [item], result=t, succs=[test], fn=fn)
+
+    def list_lru(self, e: S.Call, kind: str, k: Callable[[V], Node]) -> Node:
+        a, fn = e.args, self.fn.name
+        if kind == "memcg_of":
+            return k(X.text("MemcgOf[{0}]", "int", self.folio(a[0])))
+        if kind == "container_of":
+            return k(self.node(a[0]))
+        if kind == "lru_lock":  # list_lru_lock*(lru, nid, &memcg[, &flags])
+            return self.lru_lock(e.pos, self.start_memcg(a[2]), k(X.opaque()))
+        if kind == "lru_unlock":
+            return Access(e.pos, "lru_unlock", [], succs=[k(X.opaque())], fn=fn)
+        if kind in ("lru_add", "lru_del"):  # __list_lru_add(lru, l, item, ...), __list_lru_del(lru, l, item, nid)
+            return self.lru_update(e.pos, self.node(a[2]), kind == "lru_add", k)
+        if kind == "lru_isolate":  # list_lru_isolate(l, item): list_del_init(); nr_items--
+            count = Access(e.pos, "nr_add", [X.const(-1)], succs=[k(X.opaque())], fn=fn)
+            return Access(e.pos, "list_del_init", [self.node(a[1])], succs=[count], fn=fn)
+        if kind == "lru_isolate_move":  # list_lru_isolate_move(l, item, head): list_move(); nr_items--
+            count = Access(e.pos, "nr_add", [X.const(-1)], succs=[k(X.opaque())], fn=fn)
+            return Access(e.pos, "list_move", [self.node(a[1]), self.node(a[2])], succs=[count], fn=fn)
+        if kind == "lru_add_irq":  # list_lru_add_irq(lru, item, nid, memcg): lock, __list_lru_add(), unlock
+            item = self.node(a[1])
+            unlock = Access(e.pos, "lru_unlock", [], succs=[k(X.opaque())], fn=fn)
+            add = self.lru_update(e.pos, item, True, lambda v: unlock)
+            return self.lru_lock(e.pos, self.start_memcg(a[3]), add)
+        if kind == "lru_walk":  # list_lru_shrink_walk_irq(lru, sc, isolate, cb_arg)
+            cb = a[2]
+            if not isinstance(cb, S.Name) or cb.id not in self.functions:
+                raise cb.pos.error("the isolate callback must be a function of the program")
+            self._check_isolate(self.functions[cb.id])
+            step = Access(e.pos, "lru_walk", [X.text(cb.id, "str"), self.node(a[3])],
+                          succs=[k(X.opaque())], fn=fn)
+            return step
+        raise e.pos.error(f"call {e.fn}() has table kind {kind!r}, which lower.py does not know")
+
+    def _check_isolate(self, cb: S.Function) -> None:
+        """The walk's LRU_ROTATE/SKIP/RETRY/STOP arms are not modelled: a callback must
+        return LRU_REMOVED on every path (deferred_split_isolate() does)."""
+        work = [cb.body]
+        while work:
+            n = work.pop()
+            if isinstance(n, S.Return) and not (isinstance(n.value, S.Name) and n.value.id == "LRU_REMOVED"):
+                raise n.pos.error(f"{cb.name}(): only LRU_REMOVED is modelled as a list_lru callback's "
+                                  "return (the walk's other arms are not)")
+            if isinstance(n, list):
+                work.extend(n)
+            elif isinstance(n, S.Node):
+                work.extend(v for v in vars(n).values() if isinstance(v, (S.Node, list)))
 
     def call_modelled(self, e: S.Call, k: Callable[[V], Node]) -> Node:
         """A call of another function of the program (migration's unqueue): compiled on its

@@ -16,6 +16,9 @@ import re
 from .errors import CError
 
 _COND = re.compile(r"#\s*(ifdef|ifndef|if|elif|else|endif|include|define|undef|error|warning|pragma)\b(.*)")
+# container_of(ptr, struct type, member): the type argument is blanked (the call table
+# knows what a callback's item is); columns stay where they were
+_CONTAINER_TYPE = re.compile(r"(\bcontainer_of\s*\([^,()]*,)(\s*struct\s+\w+\s*,)")
 _IF_EXPR = re.compile(r"^\s*!?\s*(?:IS_ENABLED|defined)\s*\(\s*(CONFIG_\w+)\s*\)\s*$|^\s*(CONFIG_\w+)\s*$")
 
 
@@ -73,6 +76,7 @@ def preprocess(text: str, file: str, options: set[str] | None = None) -> str:
         stripped = line.lstrip()
         active = all(on for on, _, _ in stack)
         if not stripped.startswith("#"):
+            line = _CONTAINER_TYPE.sub(lambda m: m.group(1) + " " * len(m.group(2)), line)
             out.append(line if active else "")
             continue
         col = len(line) - len(stripped) + 1

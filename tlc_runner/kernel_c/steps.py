@@ -20,12 +20,14 @@ from .values import Env, V, resolve, tla
 BOUNDARY = {"lock", "unlock", "iter_first", "iter_next", "iter_adv", "list_move", "list_del_init",
             "list_add_tail", "list_add", "list_splice_tail", "list_empty", "try_get", "pm_test", "pm_set",
             "pm_clear", "len_add", "folio_put", "split", "careful_next", "careful_prev",
-            "can_split", "ref_freeze", "ref_unfreeze", "split_unfreeze", "call", "free"}
+            "can_split", "ref_freeze", "ref_unfreeze", "split_unfreeze", "call", "free",
+            "lru_lock", "lru_retry", "lru_unlock", "nr_add", "lru_walk"}
 MACROS = {"list_move", "list_del_init", "list_add_tail", "list_add", "list_splice_tail", "folio_put", "split", "call",
-          "free"}
+          "free", "lru_walk"}
 SHORT = {"iter_first": "first", "iter_next": "look", "iter_adv": "adv", "list_move": "move", "list_del_init": "del",
          "list_add_tail": "add", "list_add": "add", "list_splice_tail": "splice", "list_empty": "empty",
-         "try_get": "tryget", "can_split": "cansplit", "ref_freeze": "freeze", "ref_unfreeze": "unfreeze", "split_unfreeze": "unfreeze", "careful_next": "careful", "careful_prev": "careful_prev", "pm_test": "pm", "pm_set": "setpm", "pm_clear": "clrpm", "len_add": "len"}
+         "try_get": "tryget", "can_split": "cansplit", "ref_freeze": "freeze", "ref_unfreeze": "unfreeze", "split_unfreeze": "unfreeze", "careful_next": "careful", "careful_prev": "careful_prev", "pm_test": "pm", "pm_set": "setpm", "pm_clear": "clrpm", "len_add": "len",
+         "lru_lock": "lrulock", "lru_retry": "lrudead", "lru_unlock": "lruunlock", "nr_add": "nr", "lru_walk": "walk"}
 
 
 def skip(n: Node) -> Node:
@@ -52,11 +54,11 @@ def check_locks(entry: Node) -> None:
             continue
         state[id(n)] = held
         if isinstance(n, Access):
-            if n.kind == "lock":
+            if n.kind in ("lock", "lru_lock"):
                 if held:
                     raise n.pos.error("spin_lock of split_queue_lock while already holding it (deadlock)")
                 held = True
-            elif n.kind == "unlock":
+            elif n.kind in ("unlock", "lru_unlock", "lru_retry"):
                 if not held:
                     raise n.pos.error("unbalanced unlock: split_queue_lock is not held here")
                 held = False
@@ -205,6 +207,7 @@ class Compiler:
         self.exit_extra: tuple[str, list] | None = None  # the caller's work after the last step
         self._current = None
         self.locals_at: dict[int, dict] = {}
+        self.flag_uaf = False  # PG_partially_mapped accesses of a freed folio are faults (emit.py)
 
     def is_boundary(self, n: Node) -> bool:
         if isinstance(n, Access) and n.kind in ("warn", "judge"):

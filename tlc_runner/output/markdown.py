@@ -89,8 +89,13 @@ def _legend(timeline: Timeline) -> str:
     if runs:
         runs[0] = runs[0].replace(" ", " runs ", 1)  # "CPU0 runs A, CPU1 B"
     text = ", ".join(runs) + f". Folios {', '.join(facts.folios)}; Q is `ds_queue->split_queue`"
+    if facts.list_lru:  # the sublists of the memcg chain, and the shrinker's `dispose`
+        subs = [f"{h} memcg M{1 if h == 'Q' else h[1:]}'s" for h in facts.sublists]
+        text = (", ".join(runs) + f". Folios {', '.join(facts.folios)}; " + ", ".join(subs)
+                + " `deferred_split_lru` sublist (M1 the root, each the parent of the next)")
     if facts.local_list:
-        heads = [f"{facts.local_head(s)} is CPU{i}'s on-stack `LIST_HEAD(list)`"
+        name = "dispose" if facts.list_lru else "list"
+        heads = [f"{facts.local_head(s)} is CPU{i}'s on-stack `LIST_HEAD({name})`"
                  for i, s in enumerate(facts.shrinkers)]
         text += "; " + ", ".join(heads)
     return text + "."
