@@ -17,6 +17,7 @@ from .errors import UsageError
 from .locations import specs_dir, template_cache_dir
 from .model_options import ModelOptions
 from .spec_builder import SpecBuilder
+from .tla_format import box, fold_module, module_rule
 from .variants import VARIANTS
 
 SPECS_DIR = specs_dir()
@@ -154,8 +155,9 @@ def variant_template(name: str) -> str:
 
 
 def render(opts: ModelOptions, hypothesis: HypothesisSource | None = None,
-           extra_context: dict | None = None) -> RenderedSpec:
-    """Render `opts.variant`'s template, or the hypothesis (which extends a variant)."""
+           extra_context: dict | None = None, fold: bool = True) -> RenderedSpec:
+    """Render `opts.variant`'s template, or the hypothesis (which extends a variant).
+    `fold`: lines longer than 100 columns folded (tla_format.py); off only to compare."""
     variant = VARIANTS[opts.variant]
     env = environment(hypothesis)
     builder = SpecBuilder(SPEC_VARIABLES)
@@ -167,12 +169,16 @@ def render(opts: ModelOptions, hypothesis: HypothesisSource | None = None,
         "R": builder,
         "module": module,
         "settings": opts.settings,
+        "tla_box": box,
+        "module_rule": module_rule,
         **(extra_context or {}),
     }
     context["warnings"] = []  # fault names of the compiled C's WARN_ON()s, for NoWarn
     context["kernel_c"] = _kernel_c(env, context, opts)
     template = HYPOTHESIS_TEMPLATE if hypothesis else variant_template(opts.variant)
     tla = env.get_template(template).render(context)
+    if fold:
+        tla = fold_module(tla)
     cfg = env.get_template("templates/model.cfg.j2").render(context)
     return RenderedSpec(module, tla, cfg, model_facts(opts, builder))
 
