@@ -126,3 +126,96 @@ def test_tlc_finds_the_same_states_in_the_folded_module(variant, jar, tmp_path):
     assert plain.tla != folded.tla
     assert _distinct(jar, tmp_path / "folded", folded.module, folded.tla, folded.cfg) == \
         _distinct(jar, tmp_path / "plain", plain.module, plain.tla, plain.cfg)
+
+
+# -- the header that quotes the C (issue 11 item 2) ------------------------------------
+GROUP = re.compile(r"^(=> )?[a-z_][a-z0-9_]*(\{[a-z0-9_,]*\})?$")
+ALIASES = {"free_tail_page_prepare": "__folio_put", "__split_huge_page": "split_huge_page_to_list_to_order"}
+
+
+def _labels_set(tla: str) -> set[str]:
+    body = re.search(r"^Labels\s*==\s*\{(.*?)\}", tla, re.S | re.M).group(1)
+    return set(re.findall(r'"([^"]+)"', body))
+
+
+def _step_functions(tla: str) -> dict[str, str]:
+    """Each action's kernel function, as its evt record names it."""
+    out = {}
+    for m in re.finditer(r"^(\w+)\([sf]\) ==\n(.*?)evt' = Ev\(\w+, \"([^\"]+)\"", tla, re.S | re.M):
+        out[m.group(1)] = m.group(3)
+    return out
+
+
+def _header(tla: str, source_lines: dict[str, list[str]]):
+    """(function, line) of every label beside a quoted line, the calls, the TLA+-only labels."""
+    from tlc_runner.c_header import expand_group
+
+    beside, calls, files = {}, [], {}
+    hand = re.search(r"Written in TLA\+ below, with no C line:(.*?)\.\s*\*\)\n\(\*{5,}\)", tla, re.S).group(1)
+    hand_labels = {l for g in re.sub(r"\(\*|\*\)", " ", hand).split() for l in expand_group(g)}
+    for block in re.finditer(r"^\(\*\*\*\*\* (\w+)\(\)(.*?)^\*\*\*\*\*\)$", tla, re.S | re.M):
+        fn, body = block.group(1), block.group(2)
+        title = body.split("\n\n")[0].replace("\n       ", " ")
+        file = max((f for f in source_lines if f in title), key=len)
+        src = source_lines[file]
+        files[fn] = file
+        line = None
+        for row in body.split("\n")[2:]:
+            m = re.match(r"^ {0,4}(\d+)  ", row)
+            if m:
+                line = int(m.group(1))
+                quoted = f"{line:>5}  {src[line - 1].expandtabs(4).rstrip()}".rstrip()
+                quoted = quoted.replace("(*", "( *").replace("*)", "* )")
+                assert row.startswith(quoted[:100].rsplit(" ", 1)[0]), (fn, row, quoted)
+                rest = row[len(quoted):] if row.startswith(quoted) else ""
+            elif len(row) - len(row.lstrip()) >= 20 and all(GROUP.match(g) for g in re.split(r"  +", row.strip())):
+                rest = row
+            else:
+                continue  # a folded C comment
+            for g in (g for g in re.split(r"  +", rest.strip()) if g):
+                assert GROUP.match(g), (fn, line, g)
+                if g.startswith("=> "):
+                    calls.append((fn, g[3:]))
+                    continue
+                for label in expand_group(g):
+                    assert label not in beside, f"{label} beside two lines"
+                    beside[label] = (fn, line)
+    return beside, calls, hand_labels, files
+
+
+def _check_header(spec):
+    from tlc_runner.kernel_c.parse import SOURCE_LINES
+
+    beside, calls, hand, spec_files = _header(spec.tla, SOURCE_LINES)
+    labels = _labels_set(spec.tla)
+    assert set(beside) | hand == labels and not set(beside) & hand
+    steps = _step_functions(spec.tla)
+    targets = sorted({label for _, label in calls}, key=len, reverse=True)
+    for label, (fn, line) in beside.items():
+        # a callee's steps are named after the call (its line is the caller's): the number
+        # that names this step's own line comes after the call's label
+        own = next((label[len(t):] for t in targets if label == t or label.startswith(t + "_")), label)
+        numbers = re.findall(r"(?:^sh|_)(\d+)_", own + "_")
+        if numbers:  # the compiler names a step after its own line: the header must agree
+            assert int(numbers[-1]) == line, (label, fn, line)
+        # the evt names the function the step runs in, or the call of that line (folios_put())
+        called = f"{steps[label]}(" in SOURCE_LINES[spec_files[fn]][line - 1]
+        assert ALIASES.get(steps[label], steps[label]) == fn or called, (label, steps[label], fn)
+    for caller, label in calls:
+        assert label in beside and beside[label][0] != caller, (caller, label)
+    return beside
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_the_header_quotes_the_compiled_c_with_exactly_the_spec_labels(variant):
+    beside = _check_header(render(ModelOptions(variant=variant, procs=3, shrinkers=2, folios=2)))
+    assert beside["sh_entry"][0] == "deferred_split_scan"
+
+
+@pytest.mark.parametrize("hyp", [h for h in bundled_hypotheses()], ids=lambda h: h.name)
+def test_the_header_of_a_hypothesis_quotes_its_own_c(hyp):
+    spec = render_hypothesis(hyp, hyp.model_options())
+    beside = _check_header(spec)
+    if hyp.name == "careful-init":  # the patched line, not the base version's
+        assert beside["sh38_del"] == ("deferred_split_scan", 38)
+        assert re.search(r"^ +38 +list_del_init_careful\(&folio->_deferred_list\);\n +sh38_del\{", spec.tla, re.M)
