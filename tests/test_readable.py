@@ -219,3 +219,44 @@ def test_the_header_of_a_hypothesis_quotes_its_own_c(hyp):
     if hyp.name == "careful-init":  # the patched line, not the base version's
         assert beside["sh38_del"] == ("deferred_split_scan", 38)
         assert re.search(r"^ +38 +list_del_init_careful\(&folio->_deferred_list\);\n +sh38_del\{", spec.tla, re.M)
+
+
+# -- sizes as CONSTANTS in the .cfg (issue 11 item 2) -----------------------------------
+def _sizeless(spec) -> str:
+    """The module without the lines that name the size it was rendered with."""
+    text = spec.tla.replace(spec.module, "MODULE_NAME")
+    return re.sub(r"\(\*  Model .*?\*\)\n(\(\*  {9}.*\*\)\n)*", "", text)
+
+
+def test_one_module_serves_every_size():
+    """Render at several sizes: the modules are the same text, only the .cfg differs."""
+    base = dict(variant="fixed", actors=("free", "migrate"), atomic_init=True)
+    sizes = [dict(procs=2, folios=2), dict(procs=2, folios=3), dict(procs=3, shrinkers=2, folios=2),
+             dict(procs=4, folios=5)]
+    specs = [render(ModelOptions(**base, **size)) for size in sizes]
+    assert len({_sizeless(s) for s in specs}) == 1
+    assert len({s.cfg for s in specs}) == len(sizes)
+    assert "NFolios = 3" in specs[1].cfg and "NShrinkers = 2" in specs[2].cfg and "NThird = 3" in specs[3].cfg
+
+
+def _run(jar: Path, folder: Path, module: str, tla: str, cfg: str, cfg_name: str) -> tuple[int, int]:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{module}.tla").write_text(tla)
+    (folder / cfg_name).write_text(cfg)
+    proc = subprocess.run(["java", "-XX:+UseParallelGC", f"-Djava.io.tmpdir={folder}", "-cp", str(jar),
+                           "tlc2.TLC", "-workers", "1", "-metadir", str(folder / f"states-{cfg_name}"),
+                           "-config", cfg_name, module],
+                          cwd=folder, capture_output=True, text=True, timeout=900)
+    m = re.search(r"([\d,]+) states generated, ([\d,]+) distinct states found", proc.stdout)
+    assert m, proc.stdout[-2000:]
+    return int(m.group(1).replace(",", "")), int(m.group(2).replace(",", ""))
+
+
+def test_a_module_rendered_at_one_size_checks_another_with_that_sizes_cfg(jar, tmp_path):
+    """The 2x2 module run with the 2x3 .cfg finds the states the 2x3 render finds."""
+    base = dict(variant="v6.11", procs=2, actors=("free", "migrate"), atomic_init=True)
+    small, big = render(ModelOptions(**base, folios=2)), render(ModelOptions(**base, folios=3))
+    one = tmp_path / "one-module"
+    at_big = _run(jar, one, small.module, small.tla, big.cfg, "MC_2p3f.cfg")
+    assert at_big == _run(jar, tmp_path / "own", big.module, big.tla, big.cfg, f"{big.module}.cfg")
+    assert _run(jar, one, small.module, small.tla, small.cfg, "MC_2p2f.cfg")[1] < at_big[1]
