@@ -260,3 +260,21 @@ def test_a_module_rendered_at_one_size_checks_another_with_that_sizes_cfg(jar, t
     at_big = _run(jar, one, small.module, small.tla, big.cfg, "MC_2p3f.cfg")
     assert at_big == _run(jar, tmp_path / "own", big.module, big.tla, big.cfg, f"{big.module}.cfg")
     assert _run(jar, one, small.module, small.tla, small.cfg, "MC_2p2f.cfg")[1] < at_big[1]
+
+
+def test_a_c_hypothesis_is_quoted_as_written_and_cannot_end_the_comment(tmp_path):
+    from tlc_runner.hypothesis import load_hypothesis
+
+    path = tmp_path / "put.c"
+    path.write_text("/*\n * name: put-probe\n * description: __folio_put() from a C file\n * base: fixed\n"
+                    " * expect: unknown\n * options: procs=2 folios=2 actors=free,migrate atomic-init\n"
+                    " * source: a header test\n */\nvoid __folio_put(struct folio *folio)\n{\n"
+                    "\tpage_cache_release(folio);\n"
+                    "\tfolio_unqueue_deferred_split(folio);\t/* (*probe*) a cast (void *) */\n"
+                    "\tmem_cgroup_uncharge(folio);\n\tfree_unref_page(&folio->page, folio_order(folio));\n}\n")
+    hyp = load_hypothesis(path)
+    spec = render_hypothesis(hyp, hyp.model_options())
+    beside = _check_header(spec)
+    assert beside["o_put_fp_14_free"] == ("__folio_put", 14)
+    assert f"(***** __folio_put()   {path}" in spec.tla
+    assert "/* ( *probe* ) a cast (void * ) */" in spec.tla and "(*probe*)" not in spec.tla
