@@ -16,7 +16,7 @@ import pytest
 from tlc_runner.hypothesis import bundled_hypotheses, render_hypothesis
 from tlc_runner.model_options import ModelOptions
 from tlc_runner.render import render
-from tlc_runner.tla_format import WIDTH, fold_line, fold_module
+from tlc_runner.tla_format import WIDTH, _comment_depth, fold_line, fold_module
 from tlc_runner.variants import VARIANTS
 
 SHAPES = [
@@ -96,6 +96,14 @@ def test_strings_and_block_comments_are_never_broken():
     assert any('"' + "y" * 120 + '"' in l for l in fold_line(long_string))
     box = "(* " + "z " * 60 + "*)"
     assert fold_module(box) == box
+
+
+def test_comment_nesting_is_counted_as_sany_counts_it():
+    assert _comment_depth("(***** f()", 0) == 1 and _comment_depth("*****)", 1) == 0
+    assert _comment_depth('\\* a line comment (* is no block', 0) == 0
+    assert _comment_depth('x == "(*" (* c *) (* d', 0) == 1
+    long = "\\* " + "(*probe*) " * 12
+    assert all(len(l) <= WIDTH for l in fold_module(long + "\nx == 1").split("\n"))
 
 
 def test_trailing_comments_continue_under_themselves():
@@ -277,4 +285,6 @@ def test_a_c_hypothesis_is_quoted_as_written_and_cannot_end_the_comment(tmp_path
     beside = _check_header(spec)
     assert beside["o_put_fp_14_free"] == ("__folio_put", 14)
     assert f"(***** __folio_put()   {path}" in spec.tla
-    assert "/* ( *probe* ) a cast (void * ) */" in spec.tla and "(*probe*)" not in spec.tla
+    block = spec.tla[spec.tla.index("(***** __folio_put()"):]
+    block = block[:block.index("*****)")]
+    assert "/* ( *probe* ) a cast (void * ) */" in block and "(*probe*)" not in block

@@ -220,18 +220,51 @@ def fold_module(text: str, width: int = WIDTH) -> str:
     out: list[str] = []
     depth = 0
     for line in text.split("\n"):
-        if depth == 0 and "(*" not in line:
+        after = _comment_depth(line, depth)
+        if depth == 0 and after == 0 and not _opens_block(line):
             out.extend(fold_line(line, width))
         else:
             out.append(line)
-        depth = max(0, depth + _comment_delta(line))
+        depth = after
     return "\n".join(out)
 
 
-def _comment_delta(line: str) -> int:
-    """How a line changes the nesting of `(* *)` comments (strings and `\\*` comments aside)."""
-    code, _ = _split_comment(line) if "(*" not in line else (line, "")
-    return code.count("(*") - code.count("*)")
+def _scan(line: str, depth: int):
+    """Yield (position, depth after it) for each `(*` and `*)` that counts: SANY ignores
+    strings and everything after `\\*` outside block comments, and tracks only `(*`/`*)`
+    inside them."""
+    i, in_str = 0, False
+    while i < len(line):
+        two = line[i:i + 2]
+        if depth == 0 and in_str:
+            if line[i] == "\\":
+                i += 1
+            elif line[i] == '"':
+                in_str = False
+        elif depth == 0 and line[i] == '"':
+            in_str = True
+        elif depth == 0 and two == "\\*":
+            return
+        elif two == "(*":
+            depth += 1
+            yield i, depth
+            i += 1
+        elif two == "*)" and depth > 0:
+            depth -= 1
+            yield i, depth
+            i += 1
+        i += 1
+
+
+def _comment_depth(line: str, depth: int) -> int:
+    """The `(* *)` nesting after `line`, given the nesting before it."""
+    for _, depth in _scan(line, depth):
+        pass
+    return depth
+
+
+def _opens_block(line: str) -> bool:
+    return next(_scan(line, 0), None) is not None
 
 
 def module_rule(module: str, width: int = 77) -> str:
