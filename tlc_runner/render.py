@@ -16,11 +16,14 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from .errors import UsageError
 from .locations import specs_dir, template_cache_dir
 from .model_options import ModelOptions
+from .c_header import c_header
 from .model_state import OWNER_IDLE
 from .spec_builder import SpecBuilder
+from .tla_format import box, fold_module, module_rule
 from .variants import VARIANTS
 
 SPECS_DIR = specs_dir()
+C_HEADER_MARK = "(* dsqspec: the C header goes here *)"
 HYPOTHESIS_TEMPLATE = "<hypothesis>"
 
 SPEC_VARIABLES = [
@@ -156,8 +159,9 @@ def variant_template(name: str) -> str:
 
 
 def render(opts: ModelOptions, hypothesis: HypothesisSource | None = None,
-           extra_context: dict | None = None) -> RenderedSpec:
-    """Render `opts.variant`'s template, or the hypothesis (which extends a variant)."""
+           extra_context: dict | None = None, fold: bool = True) -> RenderedSpec:
+    """Render `opts.variant`'s template, or the hypothesis (which extends a variant).
+    `fold`: lines longer than 100 columns folded (tla_format.py); off only to compare."""
     variant = VARIANTS[opts.variant]
     env = environment(hypothesis)
     builder = SpecBuilder(SPEC_VARIABLES + (LRU_VARIABLES if variant.list_lru else []))
@@ -170,25 +174,39 @@ def render(opts: ModelOptions, hypothesis: HypothesisSource | None = None,
         "module": module,
         "settings": opts.settings,
         "owner_idle": list(OWNER_IDLE),
+        "tla_box": box,
+        "module_rule": module_rule,
         **(extra_context or {}),
     }
     context["warnings"] = []  # fault names of the compiled C's WARN_ON()s, for NoWarn
-    context["kernel_c"] = _kernel_c(env, context, opts)
+    functions = _program(context, opts)
+    context["kernel_c"] = _kernel_c(env, context, opts, functions)
+    context["c_header"] = C_HEADER_MARK
     template = HYPOTHESIS_TEMPLATE if hypothesis else variant_template(opts.variant)
     tla = env.get_template(template).render(context)
+    tla = tla.replace(C_HEADER_MARK, c_header(builder, functions, opts.hypothesis or opts.variant), 1)
+    if fold:
+        tla = fold_module(tla)
     cfg = env.get_template("templates/model.cfg.j2").render(context)
     return RenderedSpec(module, tla, cfg, model_facts(opts, builder))
 
 
-def _kernel_c(env: jinja2.Environment, context: dict, opts: ModelOptions):
-    """`kernel_c(name)` for the templates: compile the C of the model's program (a C
-    hypothesis or patch passes its own in `c_functions`)."""
-    from .kernel_c.jinja import kernel_c_hook
-    from .kernel_c.sources import bundled_program, settings_of
+def _program(context: dict, opts: ModelOptions) -> dict:
+    """The C functions of the model's program (a C hypothesis or patch passes its own in
+    `c_functions`)."""
+    from .kernel_c.sources import bundled_program
 
     functions = context.get("c_functions")
     if functions is None:
         functions = bundled_program(opts.variant) if opts.variant in C_VARIANTS else {}
+    return functions
+
+
+def _kernel_c(env: jinja2.Environment, context: dict, opts: ModelOptions, functions: dict):
+    """`kernel_c(name)` for the templates: compile that function of the model's program."""
+    from .kernel_c.jinja import kernel_c_hook
+    from .kernel_c.sources import settings_of
+
     return kernel_c_hook(env, context, functions, settings_of(context.get("c_version", opts.variant))
                          if opts.variant in C_VARIANTS else {}, context["warnings"])
 

@@ -15,6 +15,15 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Source:
+    """The C line a step was compiled from."""
+
+    function: str
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Action:
     name: str
     domain: str  # "Shrinkers" or "Folios"
@@ -48,6 +57,11 @@ class SpecBuilder:
         self._phase = "pre"
         self._group: str | None = None
         self.groups: dict[str, list[str]] = {}
+        # where the steps being rendered come from: one entry per kernel_c() being compiled
+        self._where: list[Source | None] = []
+        self.sources: dict[str, Source] = {}  # action label -> its C line
+        self.calls: list[tuple[Source, str, str]] = []  # (the call's line, callee, first label)
+        self.compiled: list[str] = []  # the C functions compiled into the module, first use first
 
     # -- called from templates; each returns "" so `{{ ... }}` prints nothing
     def action(self, name: str, domain: str, param: str, mid: bool = False,
@@ -61,7 +75,25 @@ class SpecBuilder:
             self.post_labels.append(name)
         if self._group:
             self.groups[self._group].append(name)
+        if self._where and self._where[-1] is not None:
+            self.sources[name] = self._where[-1]
         return ""
+
+    def source(self, function: str, file: str, line: int) -> str:
+        """The steps that follow, up to the next call, come from this line of C."""
+        self._where[-1] = Source(function, file, line)
+        return ""
+
+    def enter(self, function: str, label: str | None) -> None:
+        """kernel_c() starts compiling `function`; its first step is `label`."""
+        if self._where and self._where[-1] is not None and label:
+            self.calls.append((self._where[-1], function, label))
+        if function not in self.compiled:
+            self.compiled.append(function)
+        self._where.append(None)
+
+    def leave(self) -> None:
+        self._where.pop()
 
     def group(self, name: str | None) -> str:
         """Collect the labels of the actions that follow under `name` (None ends it)."""

@@ -470,5 +470,6 @@ class Emitter(Compiler):
             lines = SOURCE_LINES.get(n.pos.file, [])
             quote = lines[n.pos.line - 1].strip() if 0 < n.pos.line <= len(lines) else n.kind
             chunks.append(f"\\* {self.fn}() line {n.pos.line}: {quote}")
+            chunks.append(f"{{{{- R.source({q(self.fn)}, {q(n.pos.file)}, {n.pos.line}) }}}}")
             chunks.append(self.emit_step(n))
         return "\n".join(chunks) + "\n"

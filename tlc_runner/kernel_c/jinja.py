@@ -38,10 +38,13 @@ def kernel_c_hook(env: jinja2.Environment, context: dict, functions: dict[str, S
             pos = functions[name].pos
             raise pos.error(f"recursion: {' -> '.join(active + [name])}()")
         active.append(name)
+        builder = context["R"]
+        builder.enter(name, lbl or "sh_entry")
         try:
             return _compile(name, lbl, p, domain, folio, to, ok, fail, extra, extra_changed, at, guard, retry, bind,
                             after, after_changed, success)
         finally:
+            builder.leave()
             active.pop()
 
     def _compile(name, lbl, p, domain, folio, to, ok, fail, extra, extra_changed, at, guard, retry, bind,

@@ -87,7 +87,9 @@ class _ToSyntax(Transformer):
         name = next(i for i in items if isinstance(i, Token) and i.type == "NAME")
         params = next((i for i in items if isinstance(i, list)), [])
         body = items[-1]
-        return S.Function(Pos(self.file, name.line, name.column), str(name), params, body)
+        fn = S.Function(Pos(self.file, name.line, name.column), str(name), params, body)
+        fn.lines = (meta.line, meta.end_line) if not meta.empty else (name.line, name.line)
+        return fn
 
     def start(self, items):
         return items

@@ -166,3 +166,4 @@ class Function(Node):
     params: list[str]
     body: Block
     text: str = field(default="", repr=False)  # its source, for patches and docs
+    lines: tuple[int, int] = field(default=(0, 0), repr=False, compare=False)  # first, last line
