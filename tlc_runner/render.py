@@ -26,6 +26,8 @@ SPEC_VARIABLES = [
     "nxt", "prv", "lock", "len", "ref", "st", "pm", "pc", "ra", "rb", "rc", "rn",
     "cur", "nx", "sprev", "removed", "batch", "bi", "nr", "faults", "evt",
 ]
+# only in versions whose C models migration's destination folio (`model: destination=folio`)
+DESTINATION_VARIABLES = ["flock", "sdq", "spm"]
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,18 @@ def environment(hypothesis: HypothesisSource | None = None) -> jinja2.Environmen
     )
 
 
-C_VARIANTS = {"v6.11", "underused", "safe-prev", "fixed", "locked", "folio-batch"}
+C_VARIANTS = {"v6.11", "underused", "safe-prev", "fixed", "locked", "folio-batch", "dst-requeue",
+              "dst-requeue-early"}
+
+
+def has_destination(opts: ModelOptions, c_version: str | None = None) -> bool:
+    """Whether the version's C models migration's destination folio (its `version` file, or
+    that of the version a hypothesis builds on, says `model: destination=folio`)."""
+    from .kernel_c.sources import settings_of
+
+    if opts.variant not in C_VARIANTS:
+        return False
+    return settings_of(c_version or opts.variant).get("destination") == "folio"
 
 
 def variant_template(name: str) -> str:
@@ -158,12 +171,13 @@ def render(opts: ModelOptions, hypothesis: HypothesisSource | None = None,
     """Render `opts.variant`'s template, or the hypothesis (which extends a variant)."""
     variant = VARIANTS[opts.variant]
     env = environment(hypothesis)
-    builder = SpecBuilder(SPEC_VARIABLES)
+    dst = has_destination(opts, (extra_context or {}).get("c_version"))
+    builder = SpecBuilder(SPEC_VARIABLES + (DESTINATION_VARIABLES if dst else []))
     module = opts.module_name()
     context = {
         "opts": opts,
         "variant": variant,
-        "kv": variant.kernel_facts(),
+        "kv": {**variant.kernel_facts(), "dst": dst},
         "R": builder,
         "module": module,
         "settings": opts.settings,
@@ -174,7 +188,7 @@ def render(opts: ModelOptions, hypothesis: HypothesisSource | None = None,
     template = HYPOTHESIS_TEMPLATE if hypothesis else variant_template(opts.variant)
     tla = env.get_template(template).render(context)
     cfg = env.get_template("templates/model.cfg.j2").render(context)
-    return RenderedSpec(module, tla, cfg, model_facts(opts, builder))
+    return RenderedSpec(module, tla, cfg, model_facts(opts, builder, dst))
 
 
 def _kernel_c(env: jinja2.Environment, context: dict, opts: ModelOptions):
@@ -190,15 +204,16 @@ def _kernel_c(env: jinja2.Environment, context: dict, opts: ModelOptions):
                          if opts.variant in C_VARIANTS else {}, context["warnings"])
 
 
-def model_facts(opts: ModelOptions, builder: SpecBuilder) -> dict:
+def model_facts(opts: ModelOptions, builder: SpecBuilder, dst: bool = False) -> dict:
     """What the timeline needs to know about a rendered model, kept in run.json."""
     variant = VARIANTS[opts.variant]
+    sources = [f"F{i}" for i in range(1, opts.folios + 1)]
     return {
         "variant": opts.variant,
         "hypothesis": opts.hypothesis,
         "procs": opts.procs,
         "shrinkers": [f"S{i}" for i in range(1, opts.shrinkers + 1)],
-        "folios": [f"F{i}" for i in range(1, opts.folios + 1)],
+        "folios": sources + ([f"G{i}" for i in range(1, opts.folios + 1)] if dst else []),
         "properties": list(opts.properties),
         "mid_labels": list(builder.mid_labels),
         "post_labels": list(builder.post_labels),

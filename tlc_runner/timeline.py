@@ -17,7 +17,7 @@ from .model_state import LIST_FAULTS, REFCOUNT_FAULTS, UAF_FAULTS, ModelFacts, l
 from .trace_parse import ErrorTrace, TlaRecord, TraceState, format_value
 
 FIELD_NAMES = {"nxt": "next", "prv": "prev", "next+prev": "next, prev"}
-IDLE_OWNER = {"o_start", "o_unmapped", "o_done"}
+IDLE_OWNER = {"o_start", "o_unmapped", "o_done", "o_new"}  # o_new: a destination not yet mapped
 TRACKED = ("ref", "st", "pm")
 UNQUEUE_WRAPPERS = {"folio_unqueue_deferred_split", "folio_undo_large_rmappable"}  # v6.12, v6.11
 PROPERTY_FAULTS = {"ListIntegrity": LIST_FAULTS, "NoUseAfterFree": UAF_FAULTS, "RefcountSane": REFCOUNT_FAULTS}
