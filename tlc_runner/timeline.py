@@ -80,6 +80,10 @@ def describe(evt: dict) -> str:
     fld = FIELD_NAMES.get(fld, fld)
     prim = evt["prim"]
     if op == "store":
+        if prim == "remove_migration_ptes":  # migration's dst is mapped again: visible to all
+            return f"remove_migration_ptes(): {obj} mapped, ref -> {val}"
+        if prim == "folio_unlock":
+            return f"folio_unlock({obj})"
         if obj == "len":
             return f"split_queue_len = {val}"
         if fld == "pm":
@@ -140,7 +144,8 @@ def break_reason(broken: list[str], evt: dict, before: dict, after: dict, facts:
                    - {str(f).strip('"') for f in before["faults"].items})
     reasons: list[str] = []
     for prop in broken:
-        mine = [f for f in added if f in PROPERTY_FAULTS.get(prop, set())]
+        mine = [f for f in added if f in PROPERTY_FAULTS.get(prop, set())
+                or prop == "NoWarn" and f.startswith("WARN")]
         if mine:
             reasons += [report if report and f in LIST_FAULTS else fault_text(f, evt, before, after)
                         for f in mine]

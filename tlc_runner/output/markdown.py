@@ -89,6 +89,8 @@ def _legend(timeline: Timeline) -> str:
     if runs:
         runs[0] = runs[0].replace(" ", " runs ", 1)  # "CPU0 runs A, CPU1 B"
     text = ", ".join(runs) + f". Folios {', '.join(facts.folios)}; Q is `ds_queue->split_queue`"
+    if any(f.startswith("G") for f in facts.folios):
+        text += "; G<i> is the folio migration allocates to take F<i>'s place"
     if facts.local_list:
         heads = [f"{facts.local_head(s)} is CPU{i}'s on-stack `LIST_HEAD(list)`"
                  for i, s in enumerate(facts.shrinkers)]
