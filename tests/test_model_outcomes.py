@@ -77,7 +77,18 @@ def partial_unmap_requeues(result) -> None:
     assert any(e["fn"] == "deferred_split_folio" and e["prim"] == "list_add_tail" for e in events(result))
 
 
+def destination_unmapped_before_the_requeue(result) -> None:
+    """3bac01168982's syzbot race: migration maps G1 (remove_migration_ptes()), G1's owner
+    marks it partially mapped, then migration's deferred_split_folio(G1, false) warns."""
+    steps = [(e["p"], e["prim"], e["obj"]) for e in events(result)]
+    remap = steps.index(("F1", "remove_migration_ptes", "G1"))
+    marked = steps.index(("G1", "__folio_set_partially_mapped", "G1"))
+    assert remap < marked < len(steps) - 1 and steps[-1][0] == "F1"
+    assert events(result)[-1]["fn"] == "deferred_split_folio"
+
+
 SHAPES = {
+    "dst-requeue-syzbot": destination_unmapped_before_the_requeue,
     "underused-historical": unlocked_delete_races_an_owner,
     "underused-len": unlocked_length_load,
     "safe-prev-3-folios": split_folio_became_prev,
