@@ -29,7 +29,7 @@ from .check import RunSettings, run_check
 from .errors import (EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, DsqspecError,
                      UsageError)
 from .output_errors import from_output_write, output_failure
-from .model_options import ACTORS, GRANULARITIES, PROPERTIES, ModelOptions
+from .model_options import ACTORS, ALL_PROPERTIES, GRANULARITIES, PROPERTIES, ModelOptions
 from .output import FORMATS
 from .hypothesis import load_hypothesis, render_hypothesis
 from .render import RenderedSpec, render
@@ -61,7 +61,8 @@ def model_options(function=None, *, ranges: bool = False):
         click.option("--actors", default=",".join(ACTORS), show_default=True,
                      help="owner paths that run: a subset of free,migrate,unmap"),
         click.option("--property", "properties", multiple=True,
-                     help=f"check only this property (repeatable): {', '.join(PROPERTIES)}"),
+                     help=f"check only this property (repeatable): {', '.join(ALL_PROPERTIES)} "
+                          f"(default: all but {', '.join(p for p in ALL_PROPERTIES if p not in PROPERTIES)})"),
         click.option("--atomic-init", is_flag=True,
                      help="ablation: INIT_LIST_HEAD's two stores as one step"),
         click.option("--granularity", type=click.Choice(GRANULARITIES), default="pointer",

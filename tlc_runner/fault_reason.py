@@ -9,7 +9,7 @@ wrong.  Everything is read from the parsed states before and after the step.
 
 from __future__ import annotations
 
-from .model_state import QUEUE, ModelFacts, in_use, list_heads, walk
+from .model_state import QUEUE, ModelFacts, in_use, list_heads, lost_splits, walk
 
 FIELD = {"nxt": "next", "prv": "prev"}
 
@@ -94,4 +94,12 @@ def quiet_point_text(prop: str, state: dict, facts: ModelFacts) -> str:
         removed = sum(state["removed"].as_dict().values()) if facts.local_list else 0
         counted = f"{on_lists} on the lists" + (f" + {removed} removed" if removed else "")
         return f"split_queue_len = {_s(state['len'])}, but {counted}"
+    if prop == "NoLostSplit":
+        lost = lost_splits(state, facts)
+        if lost:
+            f = lost[0]
+            why = ("partially mapped" if facts.has_pm and state["pm"].as_dict()[f] is True
+                   else "an underused candidate not yet judged" if facts.has_pm
+                   else "queued by a partial unmap")
+            return f"{f} is {why}, but on no list and in nobody's hands: its deferred split is lost"
     return f"{prop} is false in this state"

@@ -39,7 +39,7 @@ from jinja2.sandbox import SecurityError
 
 from .errors import UsageError
 from .locations import checkout_root
-from .model_options import ACTORS, GRANULARITIES, PROPERTIES, ModelOptions
+from .model_options import ACTORS, ALL_PROPERTIES, GRANULARITIES, ModelOptions
 from .render import SPECS_DIR, HypothesisSource, RenderedSpec, environment, render, variant_template
 from .variants import VARIANTS
 
@@ -72,7 +72,7 @@ def parse_expectation(text: str, where: str = "") -> Expectation:
     words = text.replace(",", " ").replace("|", " ").split()
     if not words or words[0] not in ("holds", "violates", "unknown"):
         raise UsageError(f"{where}expect must be 'holds', 'violates PROPERTY[, ...]' or 'unknown', got {text!r}")
-    bad = [w for w in words[1:] if w not in PROPERTIES]
+    bad = [w for w in words[1:] if w not in ALL_PROPERTIES]
     if bad or (words[0] != "violates" and words[1:]):
         raise UsageError(f"{where}unknown property {bad[0] if bad else words[1]!r} in expect")
     return Expectation(words[0], tuple(words[1:]))

@@ -16,6 +16,9 @@ UAF_FAULTS = {"store to freed folio", "store to split folio", "link to freed fol
               "store to dead stack frame", "bad page: on deferred list", "freed while linked"}
 REFCOUNT_FAULTS = {"folio_put on zero refcount", "folio_put of freed folio"}
 QUEUE = "Q"
+# An owner at one of these labels is between paths (no CPU, nothing in its hands); the
+# template's OwnerIdle is rendered from this list.
+OWNER_IDLE = ("o_start", "o_unmapped", "o_done")
 
 
 @dataclass(frozen=True)
@@ -26,11 +29,15 @@ class ModelFacts:
     post_labels: frozenset[str]
     local_list: bool
     properties: tuple[str, ...]
+    has_pm: bool = True
+    owner_idle: frozenset[str] = frozenset(OWNER_IDLE)
 
     @classmethod
     def from_dict(cls, data: dict) -> "ModelFacts":
+        # has_pm and owner_idle came with NoLostSplit: a run kept before has neither
         return cls(tuple(data["folios"]), tuple(data["shrinkers"]), frozenset(data["mid_labels"]),
-                   frozenset(data["post_labels"]), bool(data["local_list"]), tuple(data["properties"]))
+                   frozenset(data["post_labels"]), bool(data["local_list"]), tuple(data["properties"]),
+                   bool(data.get("has_pm", True)), frozenset(data.get("owner_idle", OWNER_IDLE)))
 
     def local_head(self, shrinker: str) -> str:
         return "L" + shrinker[1:]
@@ -77,6 +84,30 @@ def well_formed(state: dict, head: str, facts: ModelFacts) -> bool:
     return all(prv[nxt[node]] == node for node in [head] + members)
 
 
+def lost_splits(state: dict, facts: ModelFacts) -> list[str]:
+    """The folios NoLostSplit says were lost: large, pending, on no list, in nobody's hands."""
+    st, pm, ref = state["st"].as_dict(), state["pm"].as_dict(), state["ref"].as_dict()
+    cand = state["cand"].as_dict() if "cand" in state else {}
+    pc = state["pc"].as_dict()
+    listed = {m for h in list_heads(state, facts) for m in walk(state, h, facts)}
+    held: set[str] = set()
+    for s in facts.shrinkers:
+        for reg in ("cur", "sprev"):
+            if reg in state:
+                held.add(str(state[reg].as_dict()[s]))
+        if "batch" in state:
+            held |= {str(x) for x in state["batch"].as_dict()[s].items}
+    if "flock" in state:  # a migration destination, in its migration's hands until folio_unlock()
+        held |= {str(f) for f, locked in state["flock"].as_dict().items() if locked is True}
+    lost = []
+    for f in facts.folios:
+        pending = (pm[f] is True or cand.get(f) is True) if facts.has_pm else True
+        if (st[f] == "large" and pending and f not in listed and f not in held
+                and str(pc[f]) in facts.owner_idle and ref[f] != 0):
+            lost.append(f)
+    return lost
+
+
 def violated(state: dict, facts: ModelFacts) -> list[str]:
     """The checked properties this state breaks, in the order the model lists them."""
     faults = {str(f) for f in state["faults"].items}
@@ -113,6 +144,8 @@ def violated(state: dict, facts: ModelFacts) -> list[str]:
         elif prop == "RefcountSane" and faults & REFCOUNT_FAULTS:
             broken.append(prop)
         elif prop == "NoWarn" and any(f.startswith("WARN") for f in faults):
+            broken.append(prop)
+        elif prop == "NoLostSplit" and is_quiet and lost_splits(state, facts):
             broken.append(prop)
     return broken
 

@@ -16,6 +16,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from .errors import UsageError
 from .locations import specs_dir, template_cache_dir
 from .model_options import ModelOptions
+from .model_state import OWNER_IDLE
 from .spec_builder import SpecBuilder
 from .variants import VARIANTS
 
@@ -23,7 +24,7 @@ SPECS_DIR = specs_dir()
 HYPOTHESIS_TEMPLATE = "<hypothesis>"
 
 SPEC_VARIABLES = [
-    "nxt", "prv", "lock", "len", "ref", "st", "pm", "pc", "ra", "rb", "rc", "rn",
+    "nxt", "prv", "lock", "len", "ref", "st", "pm", "cand", "pc", "ra", "rb", "rc", "rn",
     "cur", "nx", "sprev", "removed", "batch", "bi", "nr", "faults", "evt",
 ]
 # only in versions whose C models migration's destination folio (`model: destination=folio`)
@@ -181,6 +182,7 @@ def render(opts: ModelOptions, hypothesis: HypothesisSource | None = None,
         "R": builder,
         "module": module,
         "settings": opts.settings,
+        "owner_idle": owner_idle(dst),
         **(extra_context or {}),
     }
     context["warnings"] = []  # fault names of the compiled C's WARN_ON()s, for NoWarn
@@ -204,6 +206,11 @@ def _kernel_c(env: jinja2.Environment, context: dict, opts: ModelOptions):
                          if opts.variant in C_VARIANTS else {}, context["warnings"])
 
 
+def owner_idle(dst: bool) -> list[str]:
+    """The pcs of an owner path that runs on no CPU; a destination waits at o_new until mapped."""
+    return list(OWNER_IDLE) + (["o_new"] if dst else [])
+
+
 def model_facts(opts: ModelOptions, builder: SpecBuilder, dst: bool = False) -> dict:
     """What the timeline needs to know about a rendered model, kept in run.json."""
     variant = VARIANTS[opts.variant]
@@ -218,5 +225,7 @@ def model_facts(opts: ModelOptions, builder: SpecBuilder, dst: bool = False) -> 
         "mid_labels": list(builder.mid_labels),
         "post_labels": list(builder.post_labels),
         "local_list": variant.local_list,
+        "has_pm": variant.has_partially_mapped,
+        "owner_idle": owner_idle(dst),
         "command": ["dsqspec", "check", *opts.cli_args()],
     }

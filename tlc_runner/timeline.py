@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .fault_reason import fault_text, list_add_report, quiet_point_text
-from .model_state import LIST_FAULTS, REFCOUNT_FAULTS, UAF_FAULTS, ModelFacts, list_heads, list_shape, violated
+from .model_state import (LIST_FAULTS, OWNER_IDLE, REFCOUNT_FAULTS, UAF_FAULTS, ModelFacts, list_heads, list_shape,
+                          violated)
 from .trace_parse import ErrorTrace, TlaRecord, TraceState, format_value
 
 FIELD_NAMES = {"nxt": "next", "prv": "prev", "next+prev": "next, prev"}
-IDLE_OWNER = {"o_start", "o_unmapped", "o_done", "o_new"}  # o_new: a destination not yet mapped
+IDLE_OWNER = set(OWNER_IDLE) | {"o_new"}  # o_new: a migration destination not yet mapped
 TRACKED = ("ref", "st", "pm")
 UNQUEUE_WRAPPERS = {"folio_unqueue_deferred_split", "folio_undo_large_rmappable"}  # v6.12, v6.11
 PROPERTY_FAULTS = {"ListIntegrity": LIST_FAULTS, "NoUseAfterFree": UAF_FAULTS, "RefcountSane": REFCOUNT_FAULTS}

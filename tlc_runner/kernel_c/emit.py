@@ -157,7 +157,7 @@ class Emitter(Compiler):
         for leaf in leaves:
             self.arrive(leaf)
         changed_regs = sorted({v for l in leaves for v in self.regs if self.reg_value(v, l, start_live) is not None})
-        folded = [v for v in ("pm", "faults") if any(v in l.env.shared for l in leaves)]
+        folded = [v for v in ("pm", "cand", "faults") if any(v in l.env.shared for l in leaves)]
         lines, changed = [], list(changed_regs) + folded
 
         def updates(leaf: Leaf) -> list[str]:
@@ -256,6 +256,9 @@ class Emitter(Compiler):
             f, x = tla(args[0]), self.expected(tla(args[0]))
             ev = f'K.E({q(self.p)}, {q(fn)}, "folio_ref_freeze", "freeze", {q(f)}, \'"ref"\', {q(x)})'
             shared, changed = [f"/\\ ref' = [ref EXCEPT ![{f}] = IF @ = {x} THEN 0 ELSE @]"], changed + ["ref"]
+            if getattr(a, "hand_over", None):  # NoLostSplit's ghost: the destination is owed the split now
+                shared.append(f"/\\ cand' = HandOver(cand, {f}, {a.hand_over})")
+                changed = changed + ["cand"]
         elif a.kind == "ref_unfreeze":
             f, x = tla(args[0]), self.expected(tla(args[0]))
             ev = f'K.E({q(self.p)}, {q(fn)}, "folio_ref_unfreeze", "unfreeze", {q(f)}, \'"ref"\', {q(x)})'
@@ -332,7 +335,8 @@ class Emitter(Compiler):
             for leaf in self.leaves(t):
                 self.arrive(leaf)
                 if leaf.env.shared:
-                    what = "a fired WARN" if "faults" in leaf.env.shared else "PG_partially_mapped work"
+                    what = ("a fired WARN" if "faults" in leaf.env.shared else "a verdict" if "cand" in leaf.env.shared
+                            else "PG_partially_mapped work")
                     raise a.pos.error(f"{what} right after {a.kind}() is not supported")
             regs = sorted({v for l in self.leaves(t) for v in self.regs
                            if self.reg_value(v, l, start_live, resets) is not None})

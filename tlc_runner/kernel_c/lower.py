@@ -25,7 +25,7 @@ INDEX_OFFSET = {"bi": 1}
 ARITY = {"list_move": 2, "list_add_tail": 2, "list_add": 2, "list_splice_tail": 2, "list_del_init": 1,
          "list_empty": 1, "list_empty_careful": 1, "try_get": 1, "pm_test": 1, "pm_set": 1, "pm_clear": 1,
          "folio_put": 1, "folios_put": 1, "list_del_init_careful": 1, "split": 1, "identity": 1, "local_list": 1, "swap": 2,
-         "batch_add": 2, "batch_count": 1, "large_test": 1, "order": 1, "warn": 1,
+         "batch_add": 2, "batch_count": 1, "large_test": 1, "order": 1, "warn": 1, "verdict_false": 1, "verdict_true": 1,
          "can_split": 1, "ref_freeze": 1, "ref_unfreeze": 1, "split_unfreeze": 1, "free": 1,
          "trylock": 1, "folio_unlock": 1, "migrate_mapping": 2, "remap": 2}  # the model's folio_batch index counts from 1
 P = "s"
@@ -455,7 +455,11 @@ class Lowering:
             return self.folios_put(e, k(X.opaque()))
         if kind in ("can_split", "ref_freeze"):
             tmp = self.new_tmp()
-            return Access(e.pos, kind, [self.folio(a[0])], result=tmp, succs=[k(V("tmp", (tmp,), "bool"))], fn=fn)
+            step = Access(e.pos, kind, [self.folio(a[0])], result=tmp, succs=[k(V("tmp", (tmp,), "bool"))], fn=fn)
+            dst = self.scope.get("newfolio", "")
+            if kind == "ref_freeze" and self.destination and dst.startswith("bound:"):
+                step.hand_over = dst[6:]  # migration's freeze: the source's pending split passes to dst
+            return step
         if kind == "free":  # free_unref_page(&folio->page, order)
             page = a[0]
             if not (isinstance(page, S.Unary) and page.op == "&" and isinstance(page.arg, S.Member)
@@ -473,12 +477,24 @@ class Lowering:
         if kind == "choice":
             t, f = k(X.const(True)), k(X.const(False))
             return Choice(e.pos, [t, f])
-        if kind == "trylock":
+        if kind in ("verdict_false", "verdict_true"):
+            # a free choice whose one answer is also the shrinker's verdict on an underused
+            # candidate (NoLostSplit's ghost cand): thp_underused() saying "used"; an mlocked
+            # folio, never split for being underused; the folio locked for a split whose
+            # failure counts as "used" too
+            folio = self.folio(a[0])
             t, f = k(X.const(True)), k(X.const(False))
+            if kind == "verdict_false":
+                return Choice(e.pos, [t, Access(e.pos, "judge", [folio], succs=[f], fn=fn)])
+            return Choice(e.pos, [Access(e.pos, "judge", [folio], succs=[t], fn=fn), f])
+        if kind == "trylock":
+            # as verdict_true; a migration holds its destination locked until its folio_unlock()
+            folio = self.folio(a[0])
+            t, f = k(X.const(True)), k(X.const(False))
+            taken = Choice(e.pos, [Access(e.pos, "judge", [folio], succs=[t], fn=fn), f])
             if not self.destination:
-                return Choice(e.pos, [t, f])
-            # a migration holds its destination locked until its folio_unlock(): the trylock fails
-            return Branch(e.pos, X.text("flock[{0}]", "bool", self.folio(a[0])), f, Choice(e.pos, [t, f]))
+                return taken
+            return Branch(e.pos, X.text("flock[{0}]", "bool", folio), f, taken)
         if kind == "folio_unlock":
             if not self.destination or self.p == P:
                 return k(X.opaque())  # a shrinker's unlock: its trylock was a free choice

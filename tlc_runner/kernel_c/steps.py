@@ -209,8 +209,8 @@ class Compiler:
         self.locals_at: dict[int, dict] = {}
 
     def is_boundary(self, n: Node) -> bool:
-        if isinstance(n, Access) and n.kind == "warn":
-            return False  # recording a fired WARN is bookkeeping of the step that tested it
+        if isinstance(n, Access) and n.kind in ("warn", "judge"):
+            return False  # a fired WARN, a verdict: bookkeeping of the step that tested it
         return isinstance(n, Access) and not (n.kind in ("pm_test", "pm_clear") and n.locked)
 
     def label(self, n: Access | None) -> str:
@@ -244,6 +244,11 @@ class Compiler:
                 env = env.copy()
                 faults = env.shared.get("faults", X.text("faults", "set"))
                 env.shared["faults"] = X.text("({0} \\cup WarnFault({1}))", "set", faults, n.args[0])
+                return self.run(n.succs[0], env, path)
+            if n.kind == "judge":
+                env = env.copy()
+                cand = env.shared.get("cand", X.text("cand", "fn"))
+                env.shared["cand"] = X.text("Judged({0}, {1})", "fn", cand, resolve(n.args[0], env, self.p))
                 return self.run(n.succs[0], env, path)
             if not self.is_boundary(n):
                 env = env.copy()
