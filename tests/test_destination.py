@@ -10,6 +10,9 @@ import re
 import pytest
 
 from conftest import dsqspec
+from tlc_runner import toolchain
+from tlc_runner.check import RunSettings, run_check
+from tlc_runner.hypothesis import bundled_hypotheses, render_hypothesis
 from tlc_runner.model_options import ModelOptions
 from tlc_runner.render import render
 
@@ -72,9 +75,25 @@ def test_the_requeue_passes_the_recorded_partially_mapped_state():
 def test_only_the_early_fix_requeues_a_folio_it_cannot_lock():
     """3bac01168982's `goto requeue`: a folio whose folio_trylock() fails (flock) goes back."""
     def trylock_fail_targets(tla: str) -> set[str]:
-        return set(re.findall(r'flock\[cur\[s\]\] /\\ pc\' = \[pc EXCEPT !\[s\] = "(\w+)"\]', tla))
+        return set(re.findall(r'/\\ flock\[cur\[s\]\] /\\ (?:cand\' = cand /\\ )?pc\' = \[pc EXCEPT !\[s\] = "(\w+)"\]',
+                              tla))
 
     late, early = trylock_fail_targets(spec("dst-requeue")), trylock_fail_targets(spec("dst-requeue-early"))
     assert late and early and late != early
     assert all(t.endswith("_pm") for t in late)  # `goto next`: folio_test_partially_mapped()
     assert any(t.endswith("_lock") for t in early)  # `goto requeue`: the queue lock
+
+
+def test_without_the_requeue_migration_alone_loses_the_destination(tmp_path, jar):
+    """Hypothesis dst-no-requeue (migration before a2e0c0668a34, destination modelled): real
+    TLC finds the loss with no other CPU taking a step, and G1 is never queued."""
+    hyp = next(h for h in bundled_hypotheses() if h.name == "dst-no-requeue")
+    opts = hyp.model_options()
+    settings = RunSettings(java=toolchain.java_executable(), jar=jar, workers=1, heap="1g",
+                           timeout=600, out=tmp_path / "run")
+    result = run_check(opts, settings, spec=render_hypothesis(hyp, opts))
+    assert result.violation and result.trace.violation.name == "NoLostSplit"
+    evts = [s.variables["evt"] for s in result.trace.states[1:]]
+    assert all(e["p"] == "F1" for e in evts)
+    assert not any(e["obj"] == "G1" and e["prim"] == "list_add_tail" for e in evts)
+    assert evts[-1]["prim"] == "folio_unlock"

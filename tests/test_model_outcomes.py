@@ -87,8 +87,19 @@ def destination_unmapped_before_the_requeue(result) -> None:
     assert events(result)[-1]["fn"] == "deferred_split_folio"
 
 
+def stale_record_of_the_source(result) -> None:
+    """F-6: migrate_folio_move()'s peek finds F1 off the queue while the shrinker has it; the
+    shrinker puts it back, migration takes it off again, and G1 is never queued."""
+    evts = events(result)
+    peek = next(i for i, e in enumerate(evts) if e["fn"] == "migrate_folio_move" and e["prim"] == "list_empty")
+    assert evts[peek]["val"] == "F1"  # F1->next = F1: "not queued"
+    assert any(e["p"] == "S1" and e["prim"] == "list_add_tail" for e in evts[peek:])
+    assert evts[-1]["prim"] == "folio_unlock" and evts[-1]["obj"] == "G1"
+
+
 SHAPES = {
     "dst-requeue-syzbot": destination_unmapped_before_the_requeue,
+    "F-6": stale_record_of_the_source,
     "underused-historical": unlocked_delete_races_an_owner,
     "underused-len": unlocked_length_load,
     "safe-prev-3-folios": split_folio_became_prev,
