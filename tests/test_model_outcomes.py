@@ -77,7 +77,29 @@ def partial_unmap_requeues(result) -> None:
     assert any(e["fn"] == "deferred_split_folio" and e["prim"] == "list_add_tail" for e in events(result))
 
 
+def destination_unmapped_before_the_requeue(result) -> None:
+    """3bac01168982's syzbot race: migration maps G1 (remove_migration_ptes()), G1's owner
+    marks it partially mapped, then migration's deferred_split_folio(G1, false) warns."""
+    steps = [(e["p"], e["prim"], e["obj"]) for e in events(result)]
+    remap = steps.index(("F1", "remove_migration_ptes", "G1"))
+    marked = steps.index(("G1", "__folio_set_partially_mapped", "G1"))
+    assert remap < marked < len(steps) - 1 and steps[-1][0] == "F1"
+    assert events(result)[-1]["fn"] == "deferred_split_folio"
+
+
+def stale_record_of_the_source(result) -> None:
+    """F-8: migrate_folio_move()'s peek finds F1 off the queue while the shrinker has it; the
+    shrinker puts it back, migration takes it off again, and G1 is never queued."""
+    evts = events(result)
+    peek = next(i for i, e in enumerate(evts) if e["fn"] == "migrate_folio_move" and e["prim"] == "list_empty")
+    assert evts[peek]["val"] == "F1"  # F1->next = F1: "not queued"
+    assert any(e["p"] == "S1" and e["prim"] == "list_add_tail" for e in evts[peek:])
+    assert evts[-1]["prim"] == "folio_unlock" and evts[-1]["obj"] == "G1"
+
+
 SHAPES = {
+    "dst-requeue-syzbot": destination_unmapped_before_the_requeue,
+    "F-8": stale_record_of_the_source,
     "underused-historical": unlocked_delete_races_an_owner,
     "underused-len": unlocked_length_load,
     "safe-prev-3-folios": split_folio_became_prev,

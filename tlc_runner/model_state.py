@@ -106,6 +106,8 @@ def lost_splits(state: dict, facts: ModelFacts) -> list[str]:
                 held.add(str(state[reg].as_dict()[s]))
         if "batch" in state:
             held |= {str(x) for x in state["batch"].as_dict()[s].items}
+    if "flock" in state:  # a migration destination, in its migration's hands until folio_unlock()
+        held |= {str(f) for f, locked in state["flock"].as_dict().items() if locked is True}
     lost = []
     for f in facts.folios:
         pending = (pm[f] is True or cand.get(f) is True) if facts.has_pm else True

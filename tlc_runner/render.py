@@ -31,6 +31,8 @@ SPEC_VARIABLES = [
     "cur", "nx", "sprev", "removed", "batch", "bi", "nr", "faults", "evt",
 ]
 LRU_VARIABLES = ["lrulock", "nritems", "lr"]  # list_lru versions: templates/list_lru.tla.j2
+# only in versions whose C models migration's destination folio (`model: destination=folio`)
+DESTINATION_VARIABLES = ["flock", "sdq", "spm"]
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,18 @@ def environment(hypothesis: HypothesisSource | None = None) -> jinja2.Environmen
     )
 
 
-C_VARIANTS = {"v6.11", "underused", "safe-prev", "fixed", "locked", "folio-batch", "list-lru-v4", "list-lru"}
+C_VARIANTS = {"v6.11", "underused", "safe-prev", "fixed", "locked", "folio-batch", "list-lru-v4", "list-lru",
+              "dst-requeue", "dst-requeue-early"}
+
+
+def has_destination(opts: ModelOptions, c_version: str | None = None) -> bool:
+    """Whether the version's C models migration's destination folio (its `version` file, or
+    that of the version a hypothesis builds on, says `model: destination=folio`)."""
+    from .kernel_c.sources import settings_of
+
+    if opts.variant not in C_VARIANTS:
+        return False
+    return settings_of(c_version or opts.variant).get("destination") == "folio"
 
 
 def variant_template(name: str) -> str:
@@ -164,16 +177,18 @@ def render(opts: ModelOptions, hypothesis: HypothesisSource | None = None,
     `fold`: lines longer than 100 columns folded (tla_format.py); off only to compare."""
     variant = VARIANTS[opts.variant]
     env = environment(hypothesis)
-    builder = SpecBuilder(SPEC_VARIABLES + (LRU_VARIABLES if variant.list_lru else []))
+    dst = has_destination(opts, (extra_context or {}).get("c_version"))
+    builder = SpecBuilder(SPEC_VARIABLES + (LRU_VARIABLES if variant.list_lru else [])
+                          + (DESTINATION_VARIABLES if dst else []))
     module = opts.module_name()
     context = {
         "opts": opts,
         "variant": variant,
-        "kv": variant.kernel_facts(),
+        "kv": {**variant.kernel_facts(), "dst": dst},
         "R": builder,
         "module": module,
         "settings": opts.settings,
-        "owner_idle": list(OWNER_IDLE),
+        "owner_idle": owner_idle(dst),
         "tla_box": box,
         "module_rule": module_rule,
         **(extra_context or {}),
@@ -188,7 +203,7 @@ def render(opts: ModelOptions, hypothesis: HypothesisSource | None = None,
     if fold:
         tla = fold_module(tla)
     cfg = env.get_template("templates/model.cfg.j2").render(context)
-    return RenderedSpec(module, tla, cfg, model_facts(opts, builder))
+    return RenderedSpec(module, tla, cfg, model_facts(opts, builder, dst))
 
 
 def _program(context: dict, opts: ModelOptions) -> dict:
@@ -211,15 +226,21 @@ def _kernel_c(env: jinja2.Environment, context: dict, opts: ModelOptions, functi
                          if opts.variant in C_VARIANTS else {}, context["warnings"])
 
 
-def model_facts(opts: ModelOptions, builder: SpecBuilder) -> dict:
+def owner_idle(dst: bool) -> list[str]:
+    """The pcs of an owner path that runs on no CPU; a destination waits at o_new until mapped."""
+    return list(OWNER_IDLE) + (["o_new"] if dst else [])
+
+
+def model_facts(opts: ModelOptions, builder: SpecBuilder, dst: bool = False) -> dict:
     """What the timeline needs to know about a rendered model, kept in run.json."""
     variant = VARIANTS[opts.variant]
+    sources = [f"F{i}" for i in range(1, opts.folios + 1)]
     return {
         "variant": opts.variant,
         "hypothesis": opts.hypothesis,
         "procs": opts.procs,
         "shrinkers": [f"S{i}" for i in range(1, opts.shrinkers + 1)],
-        "folios": [f"F{i}" for i in range(1, opts.folios + 1)],
+        "folios": sources + ([f"G{i}" for i in range(1, opts.folios + 1)] if dst else []),
         "properties": list(opts.properties),
         "mid_labels": list(builder.mid_labels),
         "post_labels": list(builder.post_labels),
@@ -228,6 +249,6 @@ def model_facts(opts: ModelOptions, builder: SpecBuilder) -> dict:
         "list_lru": variant.list_lru,
         "offliners": ["R"] if "reparent" in opts.actors else [],
         "has_pm": variant.has_partially_mapped,
-        "owner_idle": list(OWNER_IDLE),
+        "owner_idle": owner_idle(dst),
         "command": ["dsqspec", "check", *opts.cli_args()],
     }

@@ -18,7 +18,7 @@ from .model_state import (LIST_FAULTS, OWNER_IDLE, REFCOUNT_FAULTS, UAF_FAULTS, 
 from .trace_parse import ErrorTrace, TlaRecord, TraceState, format_value
 
 FIELD_NAMES = {"nxt": "next", "prv": "prev", "next+prev": "next, prev"}
-IDLE_OWNER = set(OWNER_IDLE) | {"rp_idle", "rp_done"}  # the memcg offline (R) between memcgs
+IDLE_OWNER = set(OWNER_IDLE) | {"rp_idle", "rp_done", "o_new"}  # R between memcgs; o_new: a destination not yet mapped
 TRACKED = ("ref", "st", "pm")
 UNQUEUE_WRAPPERS = {"folio_unqueue_deferred_split", "folio_undo_large_rmappable"}  # v6.12, v6.11
 PROPERTY_FAULTS = {"ListIntegrity": LIST_FAULTS, "NoUseAfterFree": UAF_FAULTS, "RefcountSane": REFCOUNT_FAULTS}
@@ -81,6 +81,10 @@ def describe(evt: dict) -> str:
     fld = FIELD_NAMES.get(fld, fld)
     prim = evt["prim"]
     if op == "store":
+        if prim == "remove_migration_ptes":  # migration's dst is mapped again: visible to all
+            return f"remove_migration_ptes(): {obj} mapped, ref -> {val}"
+        if prim == "folio_unlock":
+            return f"folio_unlock({obj})"
         if obj == "len":
             return f"split_queue_len = {val}"
         if fld == "pm":
@@ -145,7 +149,8 @@ def break_reason(broken: list[str], evt: dict, before: dict, after: dict, facts:
                    - {str(f).strip('"') for f in before["faults"].items})
     reasons: list[str] = []
     for prop in broken:
-        mine = [f for f in added if f in PROPERTY_FAULTS.get(prop, set())]
+        mine = [f for f in added if f in PROPERTY_FAULTS.get(prop, set())
+                or prop == "NoWarn" and f.startswith("WARN")]
         if mine:
             reasons += [report if report and f in LIST_FAULTS else fault_text(f, evt, before, after)
                         for f in mine]

@@ -99,6 +99,22 @@ VARIANTS: dict[str, Variant] = {
             split_clears_pm_offlist=True,
             list_lru=True,
         ),
+        Variant(
+            "dst-requeue",
+            "a2e0c0668a34",
+            "2026-03 (6.18-stable)",
+            "folio-batch + migration requeues its destination folio, after remove_migration_ptes()",
+            split_clears_pm_offlist=True,
+            local_list=False,
+        ),
+        Variant(
+            "dst-requeue-early",
+            "3bac01168982",
+            "2026-04 (7.0-stable)",
+            "dst-requeue, requeued before dst is visible; the shrinker requeues a folio it cannot lock",
+            split_clears_pm_offlist=True,
+            local_list=False,
+        ),
     )
 }
 

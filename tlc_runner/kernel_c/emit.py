@@ -77,9 +77,11 @@ class Emitter(Compiler):
         """Tests before the first access (`if (!folio_test_large_rmappable(folio)) return`) are
         folded into that access's step, which must be a load reached only from the entry."""
         targets = {id(l.target): l.target for l in self.leaves(tree) if isinstance(l.target, Access)}
-        if len(targets) != 1 or self._has_pick(tree):
+        if not targets or self._has_pick(tree):
             raise self.entry.pos.error("the function must start with one shared access (after local tests)")
-        (a,) = targets.values()
+        # the first access in source order is the entry step; where the tests lead past it
+        # (`if (folio_order(src) > 1 && ...)` false), that step only moves on
+        a = min(targets.values(), key=lambda n: (n.pos.line, n.pos.col))
         if any(leaf.env.shared for leaf in self.leaves(tree)):  # it would be lost in the fold
             raise self.entry.pos.error(f"{self.fn}(): a WARN, a verdict or a PG_partially_mapped write before "
                                        "the function's first shared access is not supported")
@@ -260,6 +262,9 @@ class Emitter(Compiler):
             f, x = tla(args[0]), self.expected(tla(args[0]))
             ev = f'K.E({q(self.p)}, {q(fn)}, "folio_ref_freeze", "freeze", {q(f)}, \'"ref"\', {q(x)})'
             shared, changed = [f"/\\ ref' = [ref EXCEPT ![{f}] = IF @ = {x} THEN 0 ELSE @]"], changed + ["ref"]
+            if getattr(a, "hand_over", None):  # NoLostSplit's ghost: the destination is owed the split now
+                shared.append(f"/\\ cand' = HandOver(cand, {f}, {a.hand_over})")
+                changed = changed + ["cand"]
         elif a.kind == "ref_unfreeze":
             f, x = tla(args[0]), self.expected(tla(args[0]))
             ev = f'K.E({q(self.p)}, {q(fn)}, "folio_ref_unfreeze", "unfreeze", {q(f)}, \'"ref"\', {q(x)})'
@@ -300,6 +305,16 @@ class Emitter(Compiler):
             d, h = tla(args[0]), f"lr[{self.p}]"
             ev = f'K.E({q(self.p)}, {q(fn)}, "nr_items", "store", {q(h)}, \'"nr_items"\', {q(f"nritems[{h}] + ({d})")})'
             shared, changed = [f"/\\ nritems' = [nritems EXCEPT ![{h}] = @ + ({d})]"], changed + ["nritems"]
+        elif a.kind == "remap":  # remove_migration_ptes(): dst mapped again, by the source's owner
+            f = tla(args[0])
+            ev = f'K.E({q(self.p)}, {q(fn)}, "remove_migration_ptes", "store", {q(f)}, \'"ref"\', {q(f"ref[{f}] + 1")})'
+            shared, changed = [f"/\\ ref' = [ref EXCEPT ![{f}] = @ + 1]"], changed + ["ref"]
+            own = f"pc' = [pc EXCEPT ![{self.p}] ="
+            lines = [l.replace(own, f'pc\' = [pc EXCEPT ![{f}] = "o_start", ![{self.p}] =') for l in lines]
+        elif a.kind == "folio_unlock":
+            f = tla(args[0])
+            ev = f'K.E({q(self.p)}, {q(fn)}, "folio_unlock", "store", {q(f)}, \'"locked"\', "FALSE")'
+            shared, changed = [f"/\\ flock' = [flock EXCEPT ![{f}] = FALSE]"], changed + ["flock"]
         elif a.kind == "len_add":
             d = tla(args[0])
             ev = f'K.E({q(self.p)}, {q(fn)}, "split_queue_len", "store", \'"len"\', \'"-"\', {q(f"len + ({d})")})'
@@ -404,6 +419,13 @@ class Emitter(Compiler):
             first = ""  # a function that starts with the call: its first step starts the callee
             if lbl == self.entry_label and (self.entry_at or self.entry_guard):
                 first = f", at={self.entry_at!r}, guard={q(self.entry_guard or '')}"
+            bind = {k: (v if isinstance(v, bool) else {"bool": tla(X.resolve(v, Env(), self.p))} if v.ty == "bool"
+                        else tla(X.resolve(v, Env(), self.p))) for k, v in getattr(a, "bind", {}).items()}
+            if bind:
+                first += f", bind={bind!r}"
+            if len(parts) == 2:  # a tested return (move_to_new_folio()): a failed first step is retried
+                return (f"{{{{ kernel_c({q(a.callee)}, {q(lbl)}, {q(self.p)}, {q(self.D)}, {q(x[0])}, None, "
+                        f"ok={q(to)}, fail={q(parts[1][0])}, retry=True{first}) }}}}")
             return (f"{{{{ kernel_c({q(a.callee)}, {q(lbl)}, {q(self.p)}, {q(self.D)}, {q(x[0])}, {q(to)}{first}) }}}}")
         if a.kind == "free":
             if extra:

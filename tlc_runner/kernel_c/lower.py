@@ -29,7 +29,8 @@ ARITY = {"list_move": 2, "list_add_tail": 2, "list_add": 2, "list_splice_tail": 
          "refcount": 1, "swapcache_test": 1,
          "can_split": 1, "ref_freeze": 1, "ref_unfreeze": 1, "split_unfreeze": 1, "free": 1,
          "lru_lock": 3, "lru_unlock": 1, "lru_add": 3, "lru_del": 3, "lru_isolate": 2, "lru_isolate_move": 3,
-         "lru_add_irq": 4, "lru_walk": 4, "memcg_of": 1, "container_of": 1}  # the model's folio_batch index counts from 1
+         "lru_add_irq": 4, "lru_walk": 4, "memcg_of": 1, "container_of": 1,
+         "trylock": 1, "folio_unlock": 1, "migrate_mapping": 2, "remap": 2}  # the model's folio_batch index counts from 1
 P = "s"
 UNTRACKED = X.const(1 << 20)  # an untracked sc->nr_to_scan: more than any count of folios
 
@@ -60,8 +61,13 @@ class Lowering:
         self.loops: list[tuple[Node, Node]] = []
         self.memcg_of: dict[str, S.Call] = {}  # memcg local -> its folio_memcg() call
         self.stack = [name]
+        self.bound_values: dict[str, V] = {}
         for p in fn.params:
             bound = self.bindings.get(p)
+            if isinstance(bound, dict):  # {"bool": TLA+}: a caller's register, as migration's record
+                self.bound_values[p] = X.text(bound["bool"], "bool")
+                self.scope[p] = "value"
+                continue
             self.scope[p] = (f"const:{bound}" if isinstance(bound, bool) else
                              f"bound:{bound}" if bound is not None else "opaque")
         self._collect_scope(fn.body)
@@ -338,13 +344,16 @@ class Lowering:
         if where is None:
             if self.table.kind(e.id) == "global":
                 return X.opaque()
+            if self.table.kind(e.id) == "true":
+                return X.const(True)
             if e.id.isupper():
                 return X.opaque()  # SHRINK_STOP and other constants
             raise e.pos.error(f"unknown name {e.id!r}")
         if where.startswith("reg:"):
             var = where[4:]
             reg = next(r for r in self.table.registers.values() if r.var == var)
-            ty = "ptr" if reg.reset == "NIL" else "seq" if reg.reset == "<<>>" else "int"
+            ty = ("ptr" if reg.reset == "NIL" else "seq" if reg.reset == "<<>>"
+                  else "bool" if reg.reset in ("TRUE", "FALSE") else "int")
             return self._from_reg(var, ty)
         if where.startswith("local:"):
             return V("local", (e.id,), where[6:])
@@ -352,6 +361,8 @@ class Lowering:
             return X.text(where[6:], "ptr")
         if where.startswith("const:"):
             return X.const(where[6:] == "True")
+        if where == "value":
+            return self.bound_values[e.id]
         return X.opaque()
 
     def nr_to_scan(self, e) -> V:
@@ -474,7 +485,11 @@ class Lowering:
             return self.folios_put(e, k(X.opaque()))
         if kind in ("can_split", "ref_freeze"):
             tmp = self.new_tmp()
-            return Access(e.pos, kind, [self.folio(a[0])], result=tmp, succs=[k(V("tmp", (tmp,), "bool"))], fn=fn)
+            step = Access(e.pos, kind, [self.folio(a[0])], result=tmp, succs=[k(V("tmp", (tmp,), "bool"))], fn=fn)
+            dst = self.scope.get("newfolio", "")
+            if kind == "ref_freeze" and self.destination and dst.startswith("bound:"):
+                step.hand_over = dst[6:]  # migration's freeze: the source's pending split passes to dst
+            return step
         if kind == "free":  # free_unref_page(&folio->page, order)
             page = a[0]
             if not (isinstance(page, S.Unary) and page.op == "&" and isinstance(page.arg, S.Member)
@@ -502,6 +517,24 @@ class Lowering:
             if kind == "verdict_false":
                 return Choice(e.pos, [t, Access(e.pos, "judge", [folio], succs=[f], fn=fn)])
             return Choice(e.pos, [Access(e.pos, "judge", [folio], succs=[t], fn=fn), f])
+        if kind == "trylock":
+            # as verdict_true; a migration holds its destination locked until its folio_unlock()
+            folio = self.folio(a[0])
+            t, f = k(X.const(True)), k(X.const(False))
+            taken = Choice(e.pos, [Access(e.pos, "judge", [folio], succs=[t], fn=fn), f])
+            if not self.destination:
+                return taken
+            return Branch(e.pos, X.text("flock[{0}]", "bool", folio), f, taken)
+        if kind == "folio_unlock":
+            if not self.destination or self.p == P:
+                return k(X.opaque())  # a shrinker's unlock: its trylock was a free choice
+            return Access(e.pos, "folio_unlock", [self.folio(a[0])], succs=[k(X.opaque())], fn=fn)
+        if kind == "remap":  # remove_migration_ptes(src, dst, 0)
+            return Access(e.pos, "remap", [self.folio(a[1])], succs=[k(X.opaque())], fn=fn)
+        if kind == "migrate_mapping":
+            return self.migrate_mapping(e, k)
+        if kind == "true":
+            return k(X.const(True))
         if kind == "noop":
             return k(X.opaque())
         if kind == "false":
@@ -635,6 +668,28 @@ class Lowering:
             elif isinstance(n, S.Node):
                 work.extend(v for v in vars(n).values() if isinstance(v, (S.Node, list)))
 
+    @property
+    def destination(self) -> bool:
+        """Whether the version models migration's destination folio (`model: destination=folio`)."""
+        return self.settings.get("destination") == "folio"
+
+    def migrate_mapping(self, e: S.Call, k: Callable[[V], Node]) -> Node:
+        """move_to_new_folio(dst, src, mode) of an anonymous folio: migrate_folio() ->
+        __folio_migrate_mapping(NULL, dst, src, 1), the program's function, called.  Its
+        return is modelled: 0 (MIGRATEPAGE_SUCCESS) or -EAGAIN, each to its continuation."""
+        callee = "__folio_migrate_mapping"
+        if callee not in self.functions:
+            raise e.pos.error(f"{e.fn}() calls {callee}(), which this version does not have")
+        dst, src = self.folio(e.args[0]), self.folio(e.args[1])
+        tmp = self.new_tmp()
+        after = k(V("tmp", (tmp,), "int"))
+        ok = Assign(e.pos, "tmp", tmp, X.const(0), after)
+        fail = Assign(e.pos, "tmp", tmp, X.const(-11), after)  # -EAGAIN
+        step = Access(e.pos, "call", [src], succs=[ok, fail], fn=self.fn.name)
+        step.callee = callee
+        step.bind = {"mapping": False, "newfolio": dst}
+        return step
+
     def call_modelled(self, e: S.Call, k: Callable[[V], Node]) -> Node:
         """A call of another function of the program (migration's unqueue): compiled on its
         own, its steps start where the call is and leave to what follows.  Its value is not
@@ -646,7 +701,22 @@ class Lowering:
             raise e.pos.error(f"recursion: {' -> '.join(chain)}()")
         step = Access(e.pos, "call", [self.folio(e.args[0])], succs=[k(X.opaque())], fn=self.fn.name)
         step.callee = e.fn
+        step.bind = self._call_bindings(e)
+        step.args += [v for v in step.bind.values() if isinstance(v, V)]  # read by the callee: live
         return step
+
+    def _call_bindings(self, e: S.Call) -> dict:
+        """The callee's parameters after its folio, from the caller's arguments: a constant
+        stays one, a folio is passed as one, a bool register (migration's record) as its value."""
+        params = self.functions[e.fn].params
+        out: dict = {}
+        for param, arg in zip(params[1:], e.args[1:]):
+            if isinstance(arg, S.Name) and self.scope.get(arg.id, "").startswith(("reg:", "const:", "value")):
+                v = self.name(arg)
+                out[param] = v.args[0] if X.is_const(v) and v.ty == "bool" else v
+            elif isinstance(arg, S.Name) and arg.id in ("true", "false"):
+                out[param] = arg.id == "true"
+        return out
 
     def _calls_back(self, name: str, chain: list[str]) -> list[str] | None:
         """A chain of calls of the program's functions from `name` back to one already in `chain`."""

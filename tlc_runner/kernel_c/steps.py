@@ -20,14 +20,15 @@ from .values import Env, V, resolve, tla
 BOUNDARY = {"lock", "unlock", "iter_first", "iter_next", "iter_adv", "list_move", "list_del_init",
             "list_add_tail", "list_add", "list_splice_tail", "list_empty", "try_get", "pm_test", "pm_set",
             "pm_clear", "len_add", "folio_put", "split", "careful_next", "careful_prev",
-            "can_split", "ref_freeze", "ref_unfreeze", "split_unfreeze", "call", "free",
-            "lru_lock", "lru_retry", "lru_unlock", "nr_add", "lru_walk"}
+            "can_split", "ref_freeze", "ref_unfreeze", "split_unfreeze", "call", "free", "remap",
+            "folio_unlock", "lru_lock", "lru_retry", "lru_unlock", "nr_add", "lru_walk"}
 MACROS = {"list_move", "list_del_init", "list_add_tail", "list_add", "list_splice_tail", "folio_put", "split", "call",
           "free", "lru_walk"}
 SHORT = {"iter_first": "first", "iter_next": "look", "iter_adv": "adv", "list_move": "move", "list_del_init": "del",
          "list_add_tail": "add", "list_add": "add", "list_splice_tail": "splice", "list_empty": "empty",
          "try_get": "tryget", "can_split": "cansplit", "ref_freeze": "freeze", "ref_unfreeze": "unfreeze", "split_unfreeze": "unfreeze", "careful_next": "careful", "careful_prev": "careful_prev", "pm_test": "pm", "pm_set": "setpm", "pm_clear": "clrpm", "len_add": "len",
-         "lru_lock": "lrulock", "lru_retry": "lrudead", "lru_unlock": "lruunlock", "nr_add": "nr", "lru_walk": "walk"}
+         "lru_lock": "lrulock", "lru_retry": "lrudead", "lru_unlock": "lruunlock", "nr_add": "nr", "lru_walk": "walk",
+         "folio_unlock": "funlock"}
 
 
 def skip(n: Node) -> Node:

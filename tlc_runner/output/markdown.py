@@ -93,6 +93,8 @@ def _legend(timeline: Timeline) -> str:
         subs = [f"{h} memcg M{1 if h == 'Q' else h[1:]}'s" for h in facts.sublists]
         text = (", ".join(runs) + f". Folios {', '.join(facts.folios)}; " + ", ".join(subs)
                 + " `deferred_split_lru` sublist (M1 the root, each the parent of the next)")
+    if any(f.startswith("G") for f in facts.folios):
+        text += "; G<i> is the folio migration allocates to take F<i>'s place"
     if facts.local_list:
         name = "dispose" if facts.list_lru else "list"
         heads = [f"{facts.local_head(s)} is CPU{i}'s on-stack `LIST_HEAD({name})`"

@@ -20,8 +20,13 @@ def headline(timeline: Timeline, context: dict) -> str:
     }.get(timeline.violation_kind, timeline.violation_kind)
     facts = timeline.facts
     return (f"dsqspec: {context.get('label', '?')}, {context.get('procs', '?')} CPUs "
-            f"({_count(len(facts.shrinkers), 'shrinker')}), {len(facts.folios)} folios: {what} "
+            f"({_count(len(facts.shrinkers), 'shrinker')}), {_queued(facts.folios)} folios: {what} "
             f"[{context.get('tlc_version') or 'TLC'}]")
+
+
+def _queued(folios) -> int:
+    """The folios queued at the start: migration's destinations (G<i>) are not counted."""
+    return sum(1 for f in folios if not f.startswith("G"))
 
 
 def reproduce(context: dict, width: int | None = None) -> str:
