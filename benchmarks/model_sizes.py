@@ -21,6 +21,7 @@ from tlc_runner import toolchain  # noqa: E402
 from tlc_runner.check import RunSettings, run_check  # noqa: E402
 from tlc_runner.errors import TlcFailed  # noqa: E402
 from tlc_runner.model_options import ACTORS, ModelOptions  # noqa: E402
+from tlc_runner.variants import VARIANTS  # noqa: E402
 
 
 def peak_rss_of_java_under(folder: Path, stop: threading.Event, result: list[int]) -> None:
@@ -68,7 +69,7 @@ def measure(opts: ModelOptions, timeout: float, workdir: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2x2,2x3,3x3")
-    parser.add_argument("--variants", default="v6.11,underused,safe-prev,fixed,locked,folio-batch")
+    parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--actor-sets", default="free,migrate:all")
     parser.add_argument("--atomic-init", default="on", choices=["on", "off", "both"])
     parser.add_argument("--timeout", type=float, default=1800)

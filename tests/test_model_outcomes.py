@@ -98,7 +98,7 @@ def stale_record_of_the_source(result) -> None:
 
 
 SHAPES = {
-    "dst-requeue-syzbot": destination_unmapped_before_the_requeue,
+    "F-7": destination_unmapped_before_the_requeue,
     "F-8": stale_record_of_the_source,
     "underused-historical": unlocked_delete_races_an_owner,
     "underused-len": unlocked_length_load,
