@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import threading
 import time
@@ -43,6 +44,19 @@ def peak_rss_of_java_under(folder: Path, stop: threading.Event, result: list[int
     result.append(peak)
 
 
+PROGRESS = re.compile(r"Progress\(\d+\) at [\d-]+ [\d:]+: ([\d,]+) states generated \([^)]*\), ([\d,]+) distinct")
+
+
+def last_progress(out: Path) -> tuple[int, int] | None:
+    """Generated and distinct states of TLC's last progress report in a kept run's log: what a
+    run cut off by --timeout had seen (TLC reports about once a minute)."""
+    found = None
+    for log in out.rglob("tlc.log"):
+        for match in PROGRESS.finditer(log.read_text(errors="replace")):
+            found = tuple(int(x.replace(",", "")) for x in match.groups())
+    return found
+
+
 def measure(opts: ModelOptions, timeout: float, workdir: Path) -> dict:
     out = workdir / f"{opts.module_name()}-{int(time.time() * 1000)}"
     settings = RunSettings(java=toolchain.java_executable(), jar=toolchain.verified_jar(),
@@ -57,8 +71,11 @@ def measure(opts: ModelOptions, timeout: float, workdir: Path) -> dict:
                "distinct": result.stats.distinct, "generated": result.stats.generated,
                "depth": result.stats.depth}
     except TlcFailed as err:
-        row = {"outcome": "timeout" if "timed out" in str(err) else "TLC failed",
-               "distinct": None, "generated": None, "depth": None}
+        timed_out = "timed out" in str(err)
+        seen = last_progress(out) if timed_out else None
+        row = {"outcome": "timeout" if timed_out else "TLC failed",
+               "distinct": f">= {seen[1]}" if seen else None,
+               "generated": f">= {seen[0]}" if seen else None, "depth": None}
     row["seconds"] = round(time.monotonic() - started, 1)
     stop.set()
     sampler.join()
