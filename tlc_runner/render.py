@@ -153,8 +153,8 @@ def environment(hypothesis: HypothesisSource | None = None) -> jinja2.Environmen
     )
 
 
-C_VARIANTS = {"v6.11", "underused", "safe-prev", "fixed", "locked", "folio-batch", "list-lru-v4", "list-lru",
-              "dst-requeue", "dst-requeue-early"}
+# The versions written as C: every folder of specs/kernel/ with a `version` file.
+C_VARIANTS = frozenset(d.name for d in (SPECS_DIR / "kernel").iterdir() if (d / "version").is_file())
 
 
 def has_destination(opts: ModelOptions, c_version: str | None = None) -> bool:
