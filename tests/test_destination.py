@@ -39,7 +39,7 @@ def test_variants_lists_both_versions_with_their_commits():
 @pytest.mark.parametrize("variant", ["dst-requeue", "dst-requeue-early"])
 def test_the_destination_exists_where_the_version_file_asks(variant):
     tla = spec(variant)
-    assert 'Dests      == {"G1", "G2"}' in tla
+    assert 'DestSeq    == Names("G", NFolios)' in tla and "Folios     == Sources \\cup Dests" in tla
     assert "flock," in tla and "sdq, spm," in tla
     assert 'IF p \\in Dests THEN "o_new"' in tla
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import CError
 from .patch import apply_patch, preamble
-from .sources import _bundled, bundled_program, program
+from .sources import bundled_program, newest_files, program
 
 def c_header(text: str, path: str) -> tuple[dict[str, str], int]:
     """The `* key: value` lines of the leading /* */ comment, and its first line number."""
@@ -57,9 +57,9 @@ def hypothesis_functions(path: Path, text: str, base: str) -> dict:
 
 def patched_functions(path: Path, text: str, base: str) -> dict:
     """The base's program with the patch applied to its C files."""
-    files = {Path(name).name: source for name, source in _bundled(base)}
-    patched = apply_patch(text, str(path), files)
-    shown = {Path(name).name: name for name, _ in _bundled(base)}
+    newest = newest_files(base)
+    patched = apply_patch(text, str(path), {file: source for file, (_, source) in newest.items()})
+    shown = {file: name for file, (name, _) in newest.items()}
     functions = bundled_program(base)
     for name, text in patched.items():
         functions = program([(f"{shown[name]} (patched by {path})", text)], base=functions)

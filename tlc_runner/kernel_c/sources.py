@@ -1,7 +1,9 @@
 """The bundled versions as C: specs/kernel/<version>/ holds the functions that
 differ from the version it builds on, and a `version` file naming that base and
 the commit.  A program is the union, later versions replacing functions of
-the same name."""
+the same name.  A version that changes a few lines of a function may say so as
+a unified diff (`*.diff`, as the commit mails it) of its base's file instead of
+a whole copy."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from .emit import Emitter
 from .errors import CError
 from .lower import Lowering
 from .parse import parse_c
+from .patch import apply_patch
 
 KERNEL_DIR = specs_dir() / "kernel"  # the clone's specs/, or the wheel's package data
 
@@ -35,8 +38,8 @@ def version_meta(version: str) -> dict[str, str]:
     return meta
 
 
-def version_files(version: str) -> list[Path]:
-    """The .c files of `version` and of every version under it, base first."""
+def version_chain(version: str) -> list[str]:
+    """`version` and every version under it, base first."""
     chain = []
     name: str | None = version
     while name:
@@ -44,10 +47,26 @@ def version_files(version: str) -> list[Path]:
             raise FileNotFoundError(name)
         chain.append(name)
         name = version_meta(name).get("base") or None
-    files = []
-    for name in reversed(chain):
-        files += sorted((KERNEL_DIR / name).glob("*.c"))
-    return files
+    return list(reversed(chain))
+
+
+def version_sources(version: str) -> list[tuple[str, str, str]]:
+    """(file name, display name, text) of the C of `version`'s chain, base first: each
+    folder's .c files, then its .diff files applied to the newest text of the files they name."""
+    sources: list[tuple[str, str, str]] = []
+    for name in version_chain(version):
+        folder = KERNEL_DIR / name
+        sources += [(p.name, display(p), p.read_text()) for p in sorted(folder.glob("*.c"))]
+        for diff in sorted(folder.glob("*.diff")):
+            newest = {file: text for file, _, text in sources}
+            patched = apply_patch(diff.read_text(), display(diff), newest)
+            sources += [(file, f"{display(diff)} ({file})", text) for file, text in sorted(patched.items())]
+    return sources
+
+
+def newest_files(version: str) -> dict[str, tuple[str, str]]:
+    """Each C file of the version's chain as it stands in `version`: display name and text."""
+    return {file: (shown, text) for file, shown, text in _bundled(version)}
 
 
 def program(files: list[tuple[str, str]], replacing: bool = False,
@@ -66,12 +85,11 @@ def program(files: list[tuple[str, str]], replacing: bool = False,
 
 @lru_cache(maxsize=64)
 def _bundled(version: str) -> tuple:
-    files = version_files(version)
-    return tuple((display(p), p.read_text()) for p in files)
+    return tuple(version_sources(version))
 
 
 def bundled_program(version: str) -> dict[str, S.Function]:
-    return program(list(_bundled(version)))
+    return program([(shown, text) for _, shown, text in _bundled(version)])
 
 
 def settings_of(version: str) -> dict:
