@@ -250,15 +250,21 @@ def _sizeless(spec) -> str:
     return re.sub(r"\(\*  Model .*?\*\)\n(\(\*  {9}.*\*\)\n)*", "", text)
 
 
-def test_one_module_serves_every_size():
-    """Render at several sizes: the modules are the same text, only the .cfg differs."""
-    base = dict(variant="fixed", actors=("free", "migrate"), atomic_init=True)
+@pytest.mark.parametrize("variant", ["fixed", "dst-requeue", "dst-requeue-early", "list-lru-v4", "list-lru"])
+def test_one_module_serves_every_size(variant):
+    """Render at several sizes: the modules are the same text, only the .cfg differs.  The
+    list_lru versions' memcg chain is a size too (NMemcgs)."""
+    base = dict(variant=variant, actors=("free", "migrate"), atomic_init=True)
     sizes = [dict(procs=2, folios=2), dict(procs=2, folios=3), dict(procs=3, shrinkers=2, folios=2),
              dict(procs=4, folios=5)]
+    if VARIANTS[variant].list_lru:
+        sizes += [dict(procs=2, folios=3, memcgs=2), dict(procs=2, folios=1, memcgs=3)]
     specs = [render(ModelOptions(**base, **size)) for size in sizes]
     assert len({_sizeless(s) for s in specs}) == 1
     assert len({s.cfg for s in specs}) == len(sizes)
     assert "NFolios = 3" in specs[1].cfg and "NShrinkers = 2" in specs[2].cfg and "NThird = 3" in specs[3].cfg
+    if VARIANTS[variant].list_lru:
+        assert "NMemcgs = 2" in specs[4].cfg and "NMemcgs = 3" in specs[5].cfg
 
 
 def _run(jar: Path, folder: Path, module: str, tla: str, cfg: str, cfg_name: str) -> tuple[int, int]:
@@ -282,6 +288,15 @@ def test_a_module_rendered_at_one_size_checks_another_with_that_sizes_cfg(jar, t
     at_big = _run(jar, one, small.module, small.tla, big.cfg, "MC_2p3f.cfg")
     assert at_big == _run(jar, tmp_path / "own", big.module, big.tla, big.cfg, f"{big.module}.cfg")
     assert _run(jar, one, small.module, small.tla, small.cfg, "MC_2p2f.cfg")[1] < at_big[1]
+
+
+def test_a_list_lru_module_rendered_with_one_memcg_checks_a_chain_of_three(jar, tmp_path):
+    """The sublists, who is charged where and the initial rings are built from NMemcgs."""
+    base = dict(variant="list-lru", procs=2, folios=1, actors=("free", "migrate", "reparent"), atomic_init=True)
+    one, three = render(ModelOptions(**base)), render(ModelOptions(**base, memcgs=3))
+    at_three = _run(jar, tmp_path / "one", one.module, one.tla, three.cfg, "MC_3memcgs.cfg")
+    assert at_three == _run(jar, tmp_path / "own", three.module, three.tla, three.cfg, f"{three.module}.cfg")
+    assert _run(jar, tmp_path / "one", one.module, one.tla, one.cfg, "MC_1memcg.cfg")[1] < at_three[1]
 
 
 def test_a_c_hypothesis_is_quoted_as_written_and_cannot_end_the_comment(tmp_path):
