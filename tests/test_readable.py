@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tlc_runner.hypothesis import bundled_hypotheses, render_hypothesis
-from tlc_runner.model_options import ModelOptions
+from tlc_runner.model_options import ACTORS, ALL_PROPERTIES, ModelOptions
 from tlc_runner.render import render
 from tlc_runner.tla_format import WIDTH, _comment_depth, fold_line, fold_module
 from tlc_runner.variants import VARIANTS
@@ -27,9 +27,18 @@ SHAPES = [
 ]
 
 
+def _every_actor(variant: str) -> dict:
+    """Every actor and property the version has: reclaim; reparent and two memcgs on list_lru."""
+    shape = {"procs": 3, "shrinkers": 2, "folios": 2, "actors": ACTORS + ("reclaim",),
+             "properties": ALL_PROPERTIES}
+    if VARIANTS[variant].list_lru:
+        shape.update(actors=shape["actors"] + ("reparent",), memcgs=2)
+    return shape
+
+
 def _all_specs():
     for variant in VARIANTS:
-        for shape in SHAPES:
+        for shape in SHAPES + [_every_actor(variant)]:
             yield f"{variant} {shape}", ModelOptions(variant=variant, **shape)
     for hyp in bundled_hypotheses():
         yield f"hypothesis {hyp.name}", hyp
@@ -139,6 +148,8 @@ def test_tlc_finds_the_same_states_in_the_folded_module(variant, jar, tmp_path):
 # -- the header that quotes the C (issue 11 item 2) ------------------------------------
 GROUP = re.compile(r"^(=> )?[a-z_][a-z0-9_]*(\{[a-z0-9_,]*\})?$")
 ALIASES = {"free_tail_page_prepare": "__folio_put", "__split_huge_page": "split_huge_page_to_list_to_order"}
+# a step of a kernel function the module quotes no C of sits beside the call that reaches it
+THROUGH = {"free_tail_page_prepare": "free_unref_page(", "__list_lru_walk_one": "list_lru_shrink_walk_irq("}
 
 
 def _labels_set(tla: str) -> set[str]:
@@ -207,7 +218,8 @@ def _check_header(spec):
         if numbers:  # the compiler names a step after its own line: the header must agree
             assert int(numbers[-1]) == line, (label, fn, line)
         # the evt names the function the step runs in, or the call of that line (folios_put())
-        called = f"{steps[label]}(" in SOURCE_LINES[spec_files[fn]][line - 1]
+        code = SOURCE_LINES[spec_files[fn]][line - 1]
+        called = f"{steps[label]}(" in code or THROUGH.get(steps[label], "\0") in code
         assert ALIASES.get(steps[label], steps[label]) == fn or called, (label, steps[label], fn)
     for caller, label in calls:
         assert label in beside and beside[label][0] != caller, (caller, label)
@@ -215,8 +227,10 @@ def _check_header(spec):
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
-def test_the_header_quotes_the_compiled_c_with_exactly_the_spec_labels(variant):
-    beside = _check_header(render(ModelOptions(variant=variant, procs=3, shrinkers=2, folios=2)))
+@pytest.mark.parametrize("actors", ["default", "every"])
+def test_the_header_quotes_the_compiled_c_with_exactly_the_spec_labels(variant, actors):
+    shape = {"procs": 3, "shrinkers": 2, "folios": 2} if actors == "default" else _every_actor(variant)
+    beside = _check_header(render(ModelOptions(variant=variant, **shape)))
     assert beside["sh_entry"][0] == "deferred_split_scan"
 
 
@@ -236,15 +250,21 @@ def _sizeless(spec) -> str:
     return re.sub(r"\(\*  Model .*?\*\)\n(\(\*  {9}.*\*\)\n)*", "", text)
 
 
-def test_one_module_serves_every_size():
-    """Render at several sizes: the modules are the same text, only the .cfg differs."""
-    base = dict(variant="fixed", actors=("free", "migrate"), atomic_init=True)
+@pytest.mark.parametrize("variant", ["fixed", "dst-requeue", "dst-requeue-early", "list-lru-v4", "list-lru"])
+def test_one_module_serves_every_size(variant):
+    """Render at several sizes: the modules are the same text, only the .cfg differs.  The
+    list_lru versions' memcg chain is a size too (NMemcgs)."""
+    base = dict(variant=variant, actors=("free", "migrate"), atomic_init=True)
     sizes = [dict(procs=2, folios=2), dict(procs=2, folios=3), dict(procs=3, shrinkers=2, folios=2),
              dict(procs=4, folios=5)]
+    if VARIANTS[variant].list_lru:
+        sizes += [dict(procs=2, folios=3, memcgs=2), dict(procs=2, folios=1, memcgs=3)]
     specs = [render(ModelOptions(**base, **size)) for size in sizes]
     assert len({_sizeless(s) for s in specs}) == 1
     assert len({s.cfg for s in specs}) == len(sizes)
     assert "NFolios = 3" in specs[1].cfg and "NShrinkers = 2" in specs[2].cfg and "NThird = 3" in specs[3].cfg
+    if VARIANTS[variant].list_lru:
+        assert "NMemcgs = 2" in specs[4].cfg and "NMemcgs = 3" in specs[5].cfg
 
 
 def _run(jar: Path, folder: Path, module: str, tla: str, cfg: str, cfg_name: str) -> tuple[int, int]:
@@ -268,6 +288,15 @@ def test_a_module_rendered_at_one_size_checks_another_with_that_sizes_cfg(jar, t
     at_big = _run(jar, one, small.module, small.tla, big.cfg, "MC_2p3f.cfg")
     assert at_big == _run(jar, tmp_path / "own", big.module, big.tla, big.cfg, f"{big.module}.cfg")
     assert _run(jar, one, small.module, small.tla, small.cfg, "MC_2p2f.cfg")[1] < at_big[1]
+
+
+def test_a_list_lru_module_rendered_with_one_memcg_checks_a_chain_of_three(jar, tmp_path):
+    """The sublists, who is charged where and the initial rings are built from NMemcgs."""
+    base = dict(variant="list-lru", procs=2, folios=1, actors=("free", "migrate", "reparent"), atomic_init=True)
+    one, three = render(ModelOptions(**base)), render(ModelOptions(**base, memcgs=3))
+    at_three = _run(jar, tmp_path / "one", one.module, one.tla, three.cfg, "MC_3memcgs.cfg")
+    assert at_three == _run(jar, tmp_path / "own", three.module, three.tla, three.cfg, f"{three.module}.cfg")
+    assert _run(jar, tmp_path / "one", one.module, one.tla, one.cfg, "MC_1memcg.cfg")[1] < at_three[1]
 
 
 def test_a_c_hypothesis_is_quoted_as_written_and_cannot_end_the_comment(tmp_path):

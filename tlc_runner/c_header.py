@@ -21,21 +21,44 @@ from .tla_format import WIDTH, box
 SHRINKER = "deferred_split_scan"
 LABEL_COL = 62  # where the labels beside a C line start
 NUMBER = 5  # columns of the line number
+MAX_GROUP = WIDTH - 40  # the longest label group written beside a C line
 
 
 def group_labels(labels: list[str]) -> list[str]:
-    """`a a_p a_n b` -> `a{,_p,_n}`, `b`: a label followed by those that extend it."""
+    """`a a_p a_n b` -> `a{,_p,_n}`, `b`: a label followed by those that extend it.  A
+    group too long to stand right of its C line (list_move()'s eleven steps) is cut where
+    a member starts a run of its own (`a{,_p,_n}` `a_add{,_chk}`), else into pieces."""
     groups: list[list[str]] = []
     for name in labels:
         if groups and name.startswith(groups[-1][0] + "_"):
             groups[-1].append(name)
         else:
             groups.append([name])
-    out = []
-    for g in groups:
-        head = g[0]
-        out.append(head if len(g) == 1 else head + "{," + ",".join(n[len(head):] for n in g[1:]) + "}")
-    return out
+    return [text for g in groups for text in _written(g)]
+
+
+def _brace(head: str, names: list[str]) -> str:
+    return head if names == [head] else head + "{" + ",".join(n[len(head):] for n in names) + "}"
+
+
+def _written(group: list[str]) -> list[str]:
+    """One group (a head, then labels that extend it) as texts of at most MAX_GROUP."""
+    head = group[0]
+    if len(_brace(head, group)) <= MAX_GROUP:
+        return [_brace(head, group)]
+    subs = [i for i in range(1, len(group) - 1) if group[i + 1].startswith(group[i] + "_")]
+    if subs:  # `a a_p a_add a_add_chk` -> `a{,_p}` and the run `a_add a_add_chk`
+        i = subs[0]
+        end = next((j for j in range(i + 1, len(group)) if not group[j].startswith(group[i] + "_")),
+                   len(group))
+        return _written(group[:i] + group[end:]) + _written(group[i:end])
+    out, piece = [], []
+    for name in group:
+        if piece and len(_brace(head, piece + [name])) > MAX_GROUP:
+            out.append(_brace(head, piece))
+            piece = []
+        piece.append(name)
+    return out + [_brace(head, piece)]
 
 
 def expand_group(group: str) -> list[str]:

@@ -10,6 +10,7 @@ wrong.  Everything is read from the parsed states before and after the step.
 from __future__ import annotations
 
 from .model_state import QUEUE, ModelFacts, in_use, list_heads, lost_splits, walk
+from .warn_faults import warn_text
 
 FIELD = {"nxt": "next", "prv": "prev"}
 
@@ -55,7 +56,7 @@ def fault_text(fault: str, evt: dict, before: dict, after: dict) -> str:
         return f"store to dead stack frame: {obj}->{FIELD.get(fld, fld)} after deferred_split_scan() returned"
     if fault in ("folio_put on zero refcount", "folio_put of freed folio"):
         return f"{fault} {obj}"
-    return fault
+    return warn_text(fault)
 
 
 def quiet_point_text(prop: str, state: dict, facts: ModelFacts) -> str:

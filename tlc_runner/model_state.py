@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .warn_faults import is_warn_fault
+
 LIST_FAULTS = {"list_del corruption", "list_add corruption"}
 UAF_FAULTS = {"store to freed folio", "store to split folio", "link to freed folio",
               "store to dead stack frame", "bad page: on deferred list", "freed while linked",
@@ -157,7 +159,7 @@ def violated(state: dict, facts: ModelFacts) -> list[str]:
                 broken.append(prop)
         elif prop == "RefcountSane" and faults & REFCOUNT_FAULTS:
             broken.append(prop)
-        elif prop == "NoWarn" and any(f.startswith("WARN") for f in faults):
+        elif prop == "NoWarn" and any(is_warn_fault(f) for f in faults):
             broken.append(prop)
         elif prop == "NoLostSplit" and is_quiet and lost_splits(state, facts):
             broken.append(prop)

@@ -19,7 +19,7 @@ from .model_options import ModelOptions
 from .c_header import c_header
 from .model_state import OWNER_IDLE
 from .spec_builder import SpecBuilder
-from .tla_format import box, fold_module, module_rule
+from .tla_format import box, fold_cfg_comments, fold_module, module_rule
 from .variants import VARIANTS
 
 SPECS_DIR = specs_dir()
@@ -203,6 +203,8 @@ def render(opts: ModelOptions, hypothesis: HypothesisSource | None = None,
     if fold:
         tla = fold_module(tla)
     cfg = env.get_template("templates/model.cfg.j2").render(context)
+    if fold:
+        cfg = fold_cfg_comments(cfg)
     return RenderedSpec(module, tla, cfg, model_facts(opts, builder, dst))
 
 

@@ -16,6 +16,7 @@ from .fault_reason import fault_text, list_add_report, quiet_point_text
 from .model_state import (LIST_FAULTS, OWNER_IDLE, REFCOUNT_FAULTS, UAF_FAULTS, ModelFacts, list_heads, list_shape,
                           violated)
 from .trace_parse import ErrorTrace, TlaRecord, TraceState, format_value
+from .warn_faults import is_warn_fault
 
 FIELD_NAMES = {"nxt": "next", "prv": "prev", "next+prev": "next, prev"}
 IDLE_OWNER = set(OWNER_IDLE) | {"rp_idle", "rp_done", "o_new"}  # R between memcgs; o_new: a destination not yet mapped
@@ -150,7 +151,7 @@ def break_reason(broken: list[str], evt: dict, before: dict, after: dict, facts:
     reasons: list[str] = []
     for prop in broken:
         mine = [f for f in added if f in PROPERTY_FAULTS.get(prop, set())
-                or prop == "NoWarn" and f.startswith("WARN")]
+                or prop == "NoWarn" and is_warn_fault(f)]
         if mine:
             reasons += [report if report and f in LIST_FAULTS else fault_text(f, evt, before, after)
                         for f in mine]

@@ -51,7 +51,8 @@ class _Frame:
     kind: str  # "root", "open", "if", "bullet"
     align: int  # where a continuation line inside it starts
     weight: int
-    kw_align: int = 0  # for "if": where THEN and ELSE continue
+    kw_align: int = 0  # for "if": where THEN continues
+    else_align: int = 0  # for "if": where ELSE continues (an else-if chain's first ELSE)
 
 
 def _tokens(code: str) -> list[_Tok] | None:
@@ -120,8 +121,30 @@ def _fold_comment_line(line: str, width: int) -> list[str]:
     return _fold_words(indent + "\\*" + lead, body.strip(), width, indent + "\\*" + lead + "    ")
 
 
+def _continues_chain(toks: list[_Tok], i: int, stack: list[_Frame]) -> bool:
+    """Whether the IF at `i` is an else-if: `ELSE (IF`, right inside the outer IF's ELSE."""
+    return (i >= 2 and toks[i - 1].text == "(" and toks[i - 2].text == "ELSE" and len(stack) >= 2
+            and stack[-1].kind == "open" and stack[-2].kind == "if")
+
+
 def _fold_code(code: str, width: int) -> list[str] | None:
-    """The code line as several lines, or None if it cannot be broken safely."""
+    """The code line as several lines, or None if it cannot be broken safely.  A line
+    nested so deep that an unbreakable token (a long string) no longer fits under its
+    bracket is folded again with its continuations shifted left, the least that fits."""
+    lines = _fold_code_at(code, width, 0)
+    if lines is None or max(map(len, lines)) <= width:
+        return lines
+    for shift in range(2, width, 2):
+        shifted = _fold_code_at(code, width, shift)
+        if shifted is not None and max(map(len, shifted)) <= width:
+            return shifted
+    return lines
+
+
+def _fold_code_at(code: str, width: int, shift: int) -> list[str] | None:
+    """One fold of the line, each continuation `shift` columns left of its bracket or
+    keyword, but never left of a bullet it belongs to (a junction list's items must
+    stay right of their `/\\` or `\\/`)."""
     toks = _tokens(code)
     if not toks:
         return None
@@ -147,13 +170,16 @@ def _fold_code(code: str, width: int) -> list[str] | None:
             if prev.text in _STRONG_AFTER and (prev.text not in _BULLETS or _operand_end(toks[i - 2])):
                 score = level
             elif t.text in ("THEN", "ELSE") and top.kind == "if":
-                score, align = level - top.weight, top.kw_align
+                score = level - top.weight
+                align = top.kw_align if t.text == "THEN" else top.else_align
             elif prev.text in _WEAK_AFTER:
                 score = level + 100
+            if shift:
+                align = max(align - shift, *(f.align for f in stack if f.kind in ("root", "bullet")))
             if score is not None and t.text not in _BULLETS and 0 <= align < gap_col <= width:
                 if best is None or (score, -i) < best[0]:
                     best = ((score, -i), i, align, cur.rstrip(),
-                            [_Frame(f.kind, f.align, f.weight, f.kw_align) for f in stack])
+                            [_Frame(f.kind, f.align, f.weight, f.kw_align, f.else_align) for f in stack])
         if len(cur) + len(t.text) > width and best is not None:
             _, i, align, text, stack = best
             lines.append(text)
@@ -166,7 +192,9 @@ def _fold_code(code: str, width: int) -> list[str] | None:
         if t.kind == "open":
             opened = _Frame("open", -1, 2)
         elif t.text == "IF":
-            opened = _Frame("if", -1, 1, tcol + 3)
+            opened = _Frame("if", -1, 1, tcol + 3, tcol + 3)
+            if _continues_chain(toks, i, stack):  # ELSE (IF ...: its ELSE under the outer ELSE
+                opened.else_align = stack[-2].else_align
         elif t.text in _BULLETS and not _operand_end(prev):
             opened = _Frame("bullet", -1, 0)
         elif t.text in ("THEN", "ELSE") and top.kind == "if":
@@ -227,6 +255,12 @@ def fold_module(text: str, width: int = WIDTH) -> str:
             out.append(line)
         depth = after
     return "\n".join(out)
+
+
+def fold_cfg_comments(text: str, width: int = WIDTH) -> str:
+    """The .cfg's `\\*` lines (the options it was rendered with) within `width` columns."""
+    return "\n".join(l for line in text.split("\n")
+                     for l in (fold_line(line, width) if line.startswith("\\*") else [line]))
 
 
 def _scan(line: str, depth: int):

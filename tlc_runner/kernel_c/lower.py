@@ -18,6 +18,7 @@ from .calls import table, table_path
 from .cfg import Access, Assign, Branch, Choice, Exit, Node, Nop
 from .errors import Pos
 from .values import V
+from ..warn_faults import warn_fault
 
 OPAQUE_TYPES = ("struct deferred_split", "struct pglist_data", "struct mem_cgroup", "struct shrinker",
                 "struct shrink_control", "unsigned long", "struct list_lru_one", "enum lru_status")
@@ -47,7 +48,7 @@ class Lowering:
         self.settings = settings  # per version: {"nr_to_scan": "tracked"|"untracked"}
         self.table = table()
         self.tmp_count = 0
-        self.warnings: list[str] = []  # "WARN <fn>() line N": one fault name per assertion
+        self.warnings: list[str] = []  # "<macro> <fn>:<line>": one fault name per assertion
         self.stack: list[str] = []
 
     # -- entry
@@ -575,7 +576,7 @@ class Lowering:
             # a checked assertion: if its condition holds, the fault is recorded (property NoWarn)
             if not a:
                 raise e.pos.error(f"{e.fn}() needs a condition")
-            name = f"WARN {e.fn} in {self.fn.name}() line {e.pos.line}"
+            name = warn_fault(e.fn, self.fn.name, e.pos.line)
             if name not in self.warnings:
                 self.warnings.append(name)
             after = k(X.opaque())
