@@ -20,7 +20,7 @@ KERNEL_COMMENTS = ["safe to check without acquiring", "we lost race with"]
 
 def inline_code(text: str) -> list[str]:
     """Every inline code span outside fenced blocks (dsqspec's own output and commands)."""
-    outside = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    outside = re.sub(r"^[ \t]*```.*?^[ \t]*```", "", text, flags=re.S | re.M)  # fences may sit in a list item
     return re.findall(r"`([^`\n]+)`", outside.replace("`\n", "` ").replace("\n", " "))
 
 

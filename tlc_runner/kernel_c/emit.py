@@ -82,9 +82,14 @@ class Emitter(Compiler):
         # the first access in source order is the entry step; where the tests lead past it
         # (`if (folio_order(src) > 1 && ...)` false), that step only moves on
         a = min(targets.values(), key=lambda n: (n.pos.line, n.pos.col))
-        if any(leaf.env.shared for leaf in self.leaves(tree)):  # it would be lost in the fold
-            raise self.entry.pos.error(f"{self.fn}(): a WARN, a verdict or a PG_partially_mapped write before "
+        leaves = self.leaves(tree)
+        # a WARN on the way to the first access is checked in that access's step (its inputs,
+        # read before the step, are the step's own); a verdict or a flag write there is not
+        if any(l.env.shared and (l.target is not a or set(l.env.shared) - {"faults"}) for l in leaves):
+            raise self.entry.pos.error(f"{self.fn}(): a verdict or a PG_partially_mapped write before "
                                        "the function's first shared access is not supported")
+        if any(l.env.shared for l in leaves):  # the WARN's condition is in the tests' tree
+            self.entry_faults = self._ite(tree, lambda l: l.env.shared.get("faults", X.text("faults")))
         if a.kind in MACROS:
             raise a.pos.error(f"local tests before a first {a.kind}() are not supported")
         self.entry_tree = tree
@@ -323,6 +328,11 @@ class Emitter(Compiler):
             raise a.pos.error(f"internal: no emitter for {a.kind}")
         if a.kind in ("pm_test", "pm_set", "pm_clear") and self.flag_uaf:
             shared, changed = self._flag_fault(tla(args[0]), shared, lines, changed)
+        if self.entry_tree is not None and lbl == self.entry_label and self.entry_faults is not None:
+            if "faults" in changed:
+                raise self.entry.pos.error(f"{self.fn}(): a WARN before a first access that itself "
+                                           "records a fault is not supported")
+            shared, changed = shared + [f"/\\ faults' = {tla(self.entry_faults)}"], changed + ["faults"]
         if self.entry_tree is not None and lbl == self.entry_label and shared:
             c = tla(self.entry_cond)  # the access happens only when the entry's tests lead to it
             shared = [re.sub(r"^/\\ (\w+)' = (.*)$", rf"/\\ \1' = IF {c} THEN \2 ELSE \1", l) for l in shared]
@@ -456,6 +466,7 @@ class Emitter(Compiler):
     def emit(self) -> str:
         first = self.run(self.entry, Env())
         self.entry_tree = None
+        self.entry_faults = None
         if not isinstance(first, Leaf):
             first = self._fold_entry(first)
         if first.target is None:
