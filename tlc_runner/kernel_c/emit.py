@@ -267,7 +267,7 @@ class Emitter(Compiler):
             f, x = tla(args[0]), self.expected(tla(args[0]))
             ev = f'K.E({q(self.p)}, {q(fn)}, "folio_ref_freeze", "freeze", {q(f)}, \'"ref"\', {q(x)})'
             shared, changed = [f"/\\ ref' = [ref EXCEPT ![{f}] = IF @ = {x} THEN 0 ELSE @]"], changed + ["ref"]
-            if getattr(a, "hand_over", None):  # NoLostSplit's ghost: the destination is owed the split now
+            if getattr(a, "hand_over", None) and self.ghost:  # NoLostSplit's ghost: the destination is owed the split now
                 shared.append(f"/\\ cand' = HandOver(cand, {f}, {a.hand_over})")
                 changed = changed + ["cand"]
         elif a.kind == "ref_unfreeze":

@@ -46,6 +46,9 @@ class Lowering:
         self.bindings = bindings or {}  # parameter -> the TLA+ folio it stands for at this call
         self.functions = functions
         self.settings = settings  # per version: {"nr_to_scan": "tracked"|"untracked"}
+        # NoLostSplit's ghost `cand` is tracked (the render adds "ghost": "on" when it is
+        # checked): only then do the shrinker's verdicts become steps that write it
+        self.ghost = settings.get("ghost", "on") == "on"
         self.table = table()
         self.tmp_count = 0
         self.warnings: list[str] = []  # "<macro> <fn>:<line>": one fault name per assertion
@@ -515,6 +518,8 @@ class Lowering:
             # failure counts as "used" too
             folio = self.folio(a[0])
             t, f = k(X.const(True)), k(X.const(False))
+            if not self.ghost:
+                return Choice(e.pos, [t, f])
             if kind == "verdict_false":
                 return Choice(e.pos, [t, Access(e.pos, "judge", [folio], succs=[f], fn=fn)])
             return Choice(e.pos, [Access(e.pos, "judge", [folio], succs=[t], fn=fn), f])
@@ -522,7 +527,8 @@ class Lowering:
             # as verdict_true; a migration holds its destination locked until its folio_unlock()
             folio = self.folio(a[0])
             t, f = k(X.const(True)), k(X.const(False))
-            taken = Choice(e.pos, [Access(e.pos, "judge", [folio], succs=[t], fn=fn), f])
+            taken = (Choice(e.pos, [Access(e.pos, "judge", [folio], succs=[t], fn=fn), f]) if self.ghost
+                     else Choice(e.pos, [t, f]))
             if not self.destination:
                 return taken
             return Branch(e.pos, X.text("flock[{0}]", "bool", folio), f, taken)

@@ -209,6 +209,7 @@ class Compiler:
         self._current = None
         self.locals_at: dict[int, dict] = {}
         self.flag_uaf = False  # PG_partially_mapped accesses of a freed folio are faults (emit.py)
+        self.ghost = True  # NoLostSplit's ghost `cand` tracked: hand-overs write it (emit.py)
 
     def is_boundary(self, n: Node) -> bool:
         if isinstance(n, Access) and n.kind in ("warn", "judge"):
