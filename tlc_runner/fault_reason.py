@@ -9,7 +9,7 @@ wrong.  Everything is read from the parsed states before and after the step.
 
 from __future__ import annotations
 
-from .model_state import QUEUE, ModelFacts, in_use, list_heads, lost_splits, walk
+from .model_state import QUEUE, ModelFacts, constant_or, in_use, list_heads, lost_splits, walk
 from .warn_faults import warn_text
 
 FIELD = {"nxt": "next", "prv": "prev"}
@@ -97,7 +97,7 @@ def quiet_point_text(prop: str, state: dict, facts: ModelFacts) -> str:
         if open_heads:
             return f"split_queue_len = {_s(state['len'])}, and {open_heads[0]} does not lead back to itself"
         on_lists = sum(len(members) for members in walks.values())
-        removed = sum(state["removed"].as_dict().values()) if facts.local_list else 0
+        removed = sum(constant_or(state, "removed", {}).values()) if facts.local_list else 0
         counted = f"{on_lists} on the lists" + (f" + {removed} removed" if removed else "")
         return f"split_queue_len = {_s(state['len'])}, but {counted}"
     if prop == "NoLostSplit":

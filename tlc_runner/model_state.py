@@ -95,10 +95,16 @@ def well_formed(state: dict, head: str, facts: ModelFacts) -> bool:
     return all(prv[nxt[node]] == node for node in [head] + members)
 
 
+def constant_or(state: dict, name: str, default: dict) -> dict:
+    """A function-valued variable of the state, or `default` where the rendered model lifted it
+    into a constant (constant_vars.py: no step of that version changes it)."""
+    return state[name].as_dict() if name in state else default
+
+
 def lost_splits(state: dict, facts: ModelFacts) -> list[str]:
     """The folios NoLostSplit says were lost: large, pending, on no list, in nobody's hands."""
-    st, pm, ref = state["st"].as_dict(), state["pm"].as_dict(), state["ref"].as_dict()
-    cand = state["cand"].as_dict() if "cand" in state else {}
+    st, ref = state["st"].as_dict(), state["ref"].as_dict()
+    pm, cand = constant_or(state, "pm", {}), constant_or(state, "cand", {})
     pc = state["pc"].as_dict()
     listed = {m for h in list_heads(state, facts) for m in walk(state, h, facts)}
     held: set[str] = set()
@@ -112,7 +118,7 @@ def lost_splits(state: dict, facts: ModelFacts) -> list[str]:
         held |= {str(f) for f, locked in state["flock"].as_dict().items() if locked is True}
     lost = []
     for f in facts.folios:
-        pending = (pm[f] is True or cand.get(f) is True) if facts.has_pm else True
+        pending = (pm.get(f) is True or cand.get(f) is True) if facts.has_pm else True
         if (st[f] == "large" and pending and f not in listed and f not in held
                 and str(pc[f]) in facts.owner_idle and ref[f] != 0):
             lost.append(f)
@@ -150,7 +156,7 @@ def violated(state: dict, facts: ModelFacts) -> list[str]:
         elif prop == "LenAccurate" and is_quiet:
             expected = len(walk(state, QUEUE, facts))
             if facts.local_list:
-                removed = state["removed"].as_dict()
+                removed = constant_or(state, "removed", {s: 0 for s in facts.shrinkers})
                 for s in facts.shrinkers:
                     if in_use(state, s, facts):
                         expected += len(walk(state, facts.local_head(s), facts))

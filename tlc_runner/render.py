@@ -17,6 +17,7 @@ from .errors import UsageError
 from .locations import specs_dir, template_cache_dir
 from .model_options import ModelOptions
 from .c_header import c_header
+from .constant_vars import lift as lift_constants
 from .model_state import OWNER_IDLE
 from .spec_builder import SpecBuilder
 from .tla_format import box, fold_cfg_comments, fold_module, module_rule
@@ -200,6 +201,7 @@ def render(opts: ModelOptions, hypothesis: HypothesisSource | None = None,
     template = HYPOTHESIS_TEMPLATE if hypothesis else variant_template(opts.variant)
     tla = env.get_template(template).render(context)
     tla = tla.replace(C_HEADER_MARK, c_header(builder, functions, opts.hypothesis or opts.variant), 1)
+    tla, _ = lift_constants(tla)
     if fold:
         tla = fold_module(tla)
     cfg = env.get_template("templates/model.cfg.j2").render(context)
@@ -224,8 +226,11 @@ def _kernel_c(env: jinja2.Environment, context: dict, opts: ModelOptions, functi
     from .kernel_c.jinja import kernel_c_hook
     from .kernel_c.sources import settings_of
 
-    return kernel_c_hook(env, context, functions, settings_of(context.get("c_version", opts.variant))
-                         if opts.variant in C_VARIANTS else {}, context["warnings"])
+    settings = settings_of(context.get("c_version", opts.variant)) if opts.variant in C_VARIANTS else {}
+    # the ghost of NoLostSplit: its writes are compiled only where the property is checked
+    ghost = "NoLostSplit" in opts.properties
+    return kernel_c_hook(env, context, functions, {**settings, "ghost": "on" if ghost else "off"},
+                         context["warnings"])
 
 
 def owner_idle(dst: bool) -> list[str]:
