@@ -18,7 +18,7 @@ from tlc_runner.constant_vars import constants, lift
 from tlc_runner.model_options import ALL_PROPERTIES, ModelOptions
 from tlc_runner.model_state import ModelFacts, violated
 from tlc_runner.render import render
-from tlc_runner.spec_shapes import variables
+from tlc_runner.spec_shapes import lifted_constants, variables
 
 
 def _primed(tla: str, name: str) -> bool:
@@ -43,7 +43,7 @@ def test_every_state_variable_is_changed_by_some_step(opts):
 
 def test_what_each_model_lifts_follows_from_its_steps():
     fixed = render(ModelOptions(variant="fixed", procs=2, folios=2)).tla
-    lifted = set(constants_lifted(fixed))
+    lifted = set(lifted_constants(fixed))
     # fixed has no folio_batch, no unlocked split_queue_len update, no reclaim actor and, by
     # default, no NoLostSplit ghost
     assert lifted == {"swc", "cand", "rn", "batch", "bi", "nr"}
@@ -73,7 +73,7 @@ def test_the_timeline_reads_a_lifted_variable_as_its_constant(tmp_path, jar):
     claim = load_claim(CLAIMS_DIR / "F-1.claim")
     opts = claim.model_options()
     spec = render(opts)
-    assert {"pm", "removed"} <= set(constants_lifted(spec.tla))
+    assert {"pm", "removed"} <= set(lifted_constants(spec.tla))
     result = run_check(opts, RunSettings(java=toolchain.java_executable(), jar=jar, workers=1,
                                          heap="1g", out=tmp_path / "run"), spec=spec)
     assert result.violation and result.trace is not None
@@ -81,9 +81,3 @@ def test_the_timeline_reads_a_lifted_variable_as_its_constant(tmp_path, jar):
     found = [violated(state.variables, facts) for state in result.trace.states]
     assert result.trace.violation.name in found[-1]
     assert "pm" not in result.trace.states[-1].variables
-
-
-def constants_lifted(tla: str) -> list[str]:
-    """The definitions the lifting pass wrote between VARIABLES and `vars`."""
-    between = tla.split("\nVARIABLES", 1)[1].split("\nvars ==", 1)[0]
-    return re.findall(r"^(\w+) == ", between, re.M)

@@ -104,7 +104,7 @@ def quiet_point_text(prop: str, state: dict, facts: ModelFacts) -> str:
         lost = lost_splits(state, facts)
         if lost:
             f = lost[0]
-            why = ("partially mapped" if facts.has_pm and state["pm"].as_dict()[f] is True
+            why = ("partially mapped" if facts.has_pm and constant_or(state, "pm", {}).get(f) is True
                    else "an underused candidate not yet judged" if facts.has_pm
                    else "queued by a partial unmap")
             return f"{f} is {why}, but on no list and in nobody's hands: its deferred split is lost"

@@ -38,6 +38,7 @@ class ModelFacts:
     has_pm: bool = True
     owner_idle: frozenset[str] = frozenset(OWNER_IDLE)
     offliners: tuple[str, ...] = ()  # the memcg offline's process (actor reparent)
+    constants: frozenset[str] = frozenset()  # variables the render lifted (constant_vars.py)
 
     @classmethod
     def from_dict(cls, data: dict) -> "ModelFacts":
@@ -46,7 +47,7 @@ class ModelFacts:
                    frozenset(data["post_labels"]), bool(data["local_list"]), tuple(data["properties"]),
                    tuple(data.get("sublists") or (QUEUE,)), bool(data.get("list_lru")),
                    bool(data.get("has_pm", True)), frozenset(data.get("owner_idle", OWNER_IDLE)),
-                   tuple(data.get("offliners") or ()))
+                   tuple(data.get("offliners") or ()), frozenset(data.get("constants") or ()))
 
     def local_head(self, shrinker: str) -> str:
         return "L" + shrinker[1:]
@@ -79,7 +80,7 @@ def list_heads(state: dict, facts: ModelFacts) -> list[str]:
 
 
 def quiet(state: dict, facts: ModelFacts) -> bool:
-    if str(state["lock"]) != "-":
+    if str(state.get("lock", "-")) != "-":  # absent: list_lru has no split_queue_lock
         return False
     if "lrulock" in state and any(str(v) != "-" for v in state["lrulock"].as_dict().values()):
         return False

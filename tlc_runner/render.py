@@ -201,13 +201,13 @@ def render(opts: ModelOptions, hypothesis: HypothesisSource | None = None,
     template = HYPOTHESIS_TEMPLATE if hypothesis else variant_template(opts.variant)
     tla = env.get_template(template).render(context)
     tla = tla.replace(C_HEADER_MARK, c_header(builder, functions, opts.hypothesis or opts.variant), 1)
-    tla, _ = lift_constants(tla)
+    tla, constants = lift_constants(tla)
     if fold:
         tla = fold_module(tla)
     cfg = env.get_template("templates/model.cfg.j2").render(context)
     if fold:
         cfg = fold_cfg_comments(cfg)
-    return RenderedSpec(module, tla, cfg, model_facts(opts, builder, dst))
+    return RenderedSpec(module, tla, cfg, {**model_facts(opts, builder, dst), "constants": constants})
 
 
 def _program(context: dict, opts: ModelOptions) -> dict:

@@ -66,4 +66,16 @@ def variable_kinds(tla: str) -> dict[str, str]:
         typed = re.search(rf"/\\\s*{name}\s*\\in\s*\[[^\]]*->", type_ok)
         if kinds[name] == OTHER and typed:
             kinds[name] = FUNCTION
+    # a variable the render lifted into a constant (constant_vars.py): `name == expr` between
+    # VARIABLES and `vars`; a trace of an earlier render may still print it
+    for name, expr in lifted_constants(tla).items():
+        kinds[name] = _kind(expr, builders)
     return kinds
+
+
+def lifted_constants(tla: str) -> dict[str, str]:
+    """The definitions constant_vars.py wrote after the VARIABLES block: name -> value."""
+    block = re.search(r"^VARIABLES\b.*?(?=^\S)(.*?)^vars ==", tla, re.S | re.M)
+    if not block:
+        return {}
+    return dict(re.findall(r"^(\w+) == (.+)$", block.group(1), re.M))

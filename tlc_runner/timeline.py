@@ -165,7 +165,7 @@ def kernel_function(evt: dict, before: dict) -> str:
     wrapper; in the kernel only the lockless list_empty() peek is in the wrapper
     (mm/internal.h), and the locked part is the out-of-line __ function."""
     fn = _s(evt.get("fn", ""))
-    if fn in UNQUEUE_WRAPPERS and not (evt.get("prim") == "list_empty" and _s(before["lock"]) != _s(evt.get("p"))):
+    if fn in UNQUEUE_WRAPPERS and not (evt.get("prim") == "list_empty" and _s(before.get("lock", "-")) != _s(evt.get("p"))):
         return "__" + fn
     return fn
 
@@ -177,12 +177,12 @@ def _diff(before: dict, after: dict) -> list[Change]:
         for node in new:
             if old.get(node) != new[node]:
                 changes.append(Change(f"{node}->{FIELD_NAMES[name]}", _s(old.get(node)), _s(new[node])))
-    for name in TRACKED:
+    for name in (n for n in TRACKED if n in after):  # absent: a constant of this model
         old, new = before[name].as_dict(), after[name].as_dict()
         for key in new:
             if old.get(key) != new[key]:
                 changes.append(Change(f"{name}[{key}]", _s(old.get(key)), _s(new[key])))
-    for name in ("lock", "len"):
+    for name in (n for n in ("lock", "len") if n in after):
         if before[name] != after[name]:
             changes.append(Change(name, _s(before[name]), _s(after[name])))
     added = {str(f) for f in after["faults"].items} - {str(f) for f in before["faults"].items}

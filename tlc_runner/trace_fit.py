@@ -58,17 +58,19 @@ def _state_problem(state: TraceState, facts: ModelFacts, first: bool) -> str | N
             return f"{name} points to {bad!r}, which is not a node"
     for name, keys in (("st", set(facts.folios)), ("pm", set(facts.folios)), ("ref", set(facts.folios)),
                        ("pc", {*facts.shrinkers, *facts.folios, *facts.offliners})):
+        if name in facts.constants:  # lifted out of the state by the render: not in the trace
+            continue
         _, problem = _record(state, name, keys)
         if problem:
             return problem
-    if facts.local_list:
+    if facts.local_list and "removed" not in facts.constants:
         removed, problem = _record(state, "removed", set(facts.shrinkers))
         if problem:
             return problem
         if any(not _small_int(v) for v in removed.values()):
             return "removed holds a value that is not a small integer"
     for name in ("lock", "len"):
-        if name not in state.variables:
+        if name not in state.variables and name not in facts.constants:
             return f"no variable {name}"
     if not isinstance(state.variables.get("faults"), TlaSet):
         return "faults is not a set"
