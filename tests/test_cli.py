@@ -75,8 +75,12 @@ def test_violation_exits_1_keeps_the_run_and_rerenders_in_every_format(runs_dir,
     (["--folios", "6"], "--folios must be 1..5"),
     (["--shrinkers", "3", "--procs", "2"], "--shrinkers must be"),
     (["--actors", "free,teleport"], "unknown actor 'teleport'"),
+    (["--actors", ""], "--actors names no owner path"),
+    (["--actors", " , "], "--actors names no owner path"),
     (["--property", "Liveness"], "unknown property 'Liveness'"),
     (["--procs", "two"], "is not a valid integer"),
+    (["--workers", "0"], "--workers must be 1..1024"),
+    (["--workers", "100000"], "--workers must be 1..1024"),
 ])
 def test_bad_model_options_exit_2_with_one_line(args, needle):
     proc = dsqspec("check", *args)

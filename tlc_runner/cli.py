@@ -29,7 +29,7 @@ from .check import RunSettings, run_check
 from .errors import (EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, DsqspecError,
                      UsageError)
 from .output_errors import from_output_write, output_failure
-from .model_options import ACTORS, ALL_PROPERTIES, GRANULARITIES, PROPERTIES, ModelOptions
+from .model_options import ACTORS, ALL_ACTORS, ALL_PROPERTIES, GRANULARITIES, PROPERTIES, ModelOptions
 from .output import FORMATS
 from .hypothesis import load_hypothesis, render_hypothesis
 from .render import RenderedSpec, render
@@ -95,8 +95,11 @@ def build_options(variant, procs, shrinkers, folios, actors, properties, atomic_
     """The model options, and for a hypothesis its rendered spec.
 
     A hypothesis header's options are defaults; options typed on the command line win."""
+    named = tuple(a.strip() for a in actors.split(",") if a.strip())
+    if not named:  # a model with no owner path would pass vacuously: say so instead
+        raise UsageError(f"--actors names no owner path; give some of: {', '.join(ALL_ACTORS)}")
     values = {"variant": variant, "procs": procs, "shrinkers": shrinkers, "folios": folios,
-              "actors": tuple(a.strip() for a in actors.split(",") if a.strip()),
+              "actors": named,
               "properties": tuple(properties) or PROPERTIES, "atomic_init": atomic_init,
               "granularity": granularity, "memcgs": memcgs}
     if patch is not None:
@@ -184,12 +187,14 @@ def main() -> None:
     pass
 
 
+MAX_WORKERS = 1024  # threads of one TLC JVM: more than any machine it runs on has cores
 HEAP_SYNTAX = re.compile(r"[1-9][0-9]*[kKmMgGtT]?")
 
 
 def _run_settings(jar, workers, heap, timeout) -> RunSettings:
-    if workers is not None and workers < 1:
-        raise UsageError("--workers must be at least 1")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        # above the bound TLC would fail only after the render, starting that many threads
+        raise UsageError(f"--workers must be 1..{MAX_WORKERS}, got {workers}")
     if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
         raise UsageError(f"--timeout must be a positive number of seconds, not {timeout:g}")
     if not HEAP_SYNTAX.fullmatch(heap):

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .errors import UsageError
 from .launcher import LAUNCHER_CLASS
+from .jvm_heap import young_gen_options
 
 DEFAULT_LISTEN = "127.0.0.1"
 DEFAULT_PORT = 10997  # TLC's own default registry port (tlc2.tool.distributed.TLCServer.port)
@@ -129,7 +130,7 @@ def worker_command(java: str, jar: Path, launcher: Path, server: Endpoint, liste
                    threads: int, heap: str, work_dir: Path) -> list[str]:
     """A DsqspecTLC worker JVM: it joins `server`, listens on `listen` for the server's calls."""
     return [
-        java, "-XX:+UseParallelGC", f"-Xmx{heap}", *RMI_EXPORTS,
+        java, "-XX:+UseParallelGC", f"-Xmx{heap}", *young_gen_options(heap), *RMI_EXPORTS,
         f"-Djava.io.tmpdir={work_dir}",
         f"-Djava.rmi.server.hostname={listen.host}",
         f"{PORT_PROPERTY}={server.port}",

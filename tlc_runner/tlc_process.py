@@ -24,6 +24,7 @@ from typing import BinaryIO, TextIO
 
 from .errors import EnvironmentProblem, Interrupted, TlcFailed
 from .distributed import Distributed
+from .jvm_heap import DEFAULT_HEAP, young_gen_options
 from .launcher import LAUNCHER_CLASS
 from .outcome import Progress, parse_progress
 from .run_dirs import RAW_LOG
@@ -31,21 +32,6 @@ from .signals import die_with_parent
 from .toolchain import JAR_SHA256
 from .tool_frames import PROGRESS, FrameReader, Message
 
-DEFAULT_HEAP = "6g"  # a quarter of a 24 GiB machine: room for two runs and the OS
-# TLC's live data (fingerprint set, queue buffers) is small next to its garbage, and the
-# parallel collector grows the young generation towards a third of -Xmx: a 6g heap held
-# 0.9-1.7 GiB resident for a 78,000-state model, and zeroing those pages cost system time.
-# A fixed young generation keeps the resident size near what TLC actually uses.
-YOUNG_GEN_MIB = 256
-_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
-
-
-def young_gen_options(heap: str) -> list[str]:
-    """`-Xmn` for a heap (in -Xmx syntax) at least four times its size; none for a smaller
-    heap, where the JVM's own sizing is already small (and -Xmn >= -Xmx draws a warning)."""
-    digits = heap.rstrip("kKmMgGtT")
-    size = int(digits) * _UNITS[heap[len(digits):].lower()] if digits.isdigit() else 0
-    return [f"-Xmn{YOUNG_GEN_MIB}m"] if size >= 4 * YOUNG_GEN_MIB << 20 else []
 KILL_GRACE_SECONDS = 1.0
 
 
