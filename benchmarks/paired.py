@@ -34,7 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VARIANTS = ["v6.11", "underused", "safe-prev", "fixed", "locked", "folio-batch"]
+sys.path.insert(0, str(ROOT))
+from tlc_runner.variants import VARIANTS  # noqa: E402  (every version, the 2026 ones too)
+
 NAMED = {
     "fm33": ["fixed:3x3:free,migrate:atomic"],
     "all33": ["fixed:3x3:all:atomic"],
