@@ -21,8 +21,15 @@ REFCOUNT_FAULTS = {"folio_put on zero refcount", "folio_put of freed folio"}
 QUEUE = "Q"
 LONG_MIN = -1000  # the model's LONG_MIN: nr_items of a dead sublist (list_lru.tla.j2)
 # An owner at one of these labels is between paths (no CPU, nothing in its hands); the
-# template's OwnerIdle is rendered from this list.
+# template's OwnerIdle and the timeline's idle owners both come from idle_labels().
 OWNER_IDLE = ("o_start", "o_unmapped", "o_swapcache", "o_done")
+DESTINATION_IDLE = ("o_new",)  # a migration's destination, not yet mapped
+OFFLINER_IDLE = ("rp_idle", "rp_done")  # the memcg offline (list_lru), between memcgs
+
+
+def idle_labels(dst: bool, list_lru: bool) -> list[str]:
+    """The pcs of an owner path, or of the memcg offline, that runs on no CPU."""
+    return list(OWNER_IDLE) + (list(DESTINATION_IDLE) if dst else []) + (list(OFFLINER_IDLE) if list_lru else [])
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from .locations import specs_dir, template_cache_dir
 from .model_options import ModelOptions
 from .c_header import c_header
 from .constant_vars import lift as lift_constants
-from .model_state import OWNER_IDLE
+from .model_state import idle_labels
 from .spec_builder import SpecBuilder
 from .tla_format import box, fold_cfg_comments, fold_module, module_rule
 from .variants import VARIANTS
@@ -189,7 +189,7 @@ def render(opts: ModelOptions, hypothesis: HypothesisSource | None = None,
         "R": builder,
         "module": module,
         "settings": opts.settings,
-        "owner_idle": owner_idle(dst),
+        "owner_idle": owner_idle(dst, variant.list_lru),
         "tla_box": box,
         "module_rule": module_rule,
         **(extra_context or {}),
@@ -233,9 +233,9 @@ def _kernel_c(env: jinja2.Environment, context: dict, opts: ModelOptions, functi
                          context["warnings"])
 
 
-def owner_idle(dst: bool) -> list[str]:
-    """The pcs of an owner path that runs on no CPU; a destination waits at o_new until mapped."""
-    return list(OWNER_IDLE) + (["o_new"] if dst else [])
+def owner_idle(dst: bool, list_lru: bool = False) -> list[str]:
+    """The pcs of an owner path (or the memcg offline) that runs on no CPU."""
+    return idle_labels(dst, list_lru)
 
 
 def model_facts(opts: ModelOptions, builder: SpecBuilder, dst: bool = False) -> dict:
@@ -256,6 +256,6 @@ def model_facts(opts: ModelOptions, builder: SpecBuilder, dst: bool = False) -> 
         "list_lru": variant.list_lru,
         "offliners": ["R"] if "reparent" in opts.actors else [],
         "has_pm": variant.has_partially_mapped,
-        "owner_idle": owner_idle(dst),
+        "owner_idle": owner_idle(dst, variant.list_lru),
         "command": ["dsqspec", "check", *opts.cli_args()],
     }

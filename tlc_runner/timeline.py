@@ -13,13 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .fault_reason import fault_text, list_add_report, quiet_point_text
-from .model_state import (LIST_FAULTS, OWNER_IDLE, REFCOUNT_FAULTS, UAF_FAULTS, ModelFacts, list_heads, list_shape,
+from .model_state import (LIST_FAULTS, idle_labels, REFCOUNT_FAULTS, UAF_FAULTS, ModelFacts, list_heads, list_shape,
                           violated)
 from .trace_parse import ErrorTrace, TlaRecord, TraceState, format_value
 from .warn_faults import is_warn_fault
 
 FIELD_NAMES = {"nxt": "next", "prv": "prev", "next+prev": "next, prev"}
-IDLE_OWNER = set(OWNER_IDLE) | {"rp_idle", "rp_done", "o_new"}  # R between memcgs; o_new: a destination not yet mapped
+# the idle labels of every kind of model: a run kept before run.json listed them has no facts
+IDLE_OWNER = set(idle_labels(dst=True, list_lru=True))
 TRACKED = ("ref", "st", "pm")
 UNQUEUE_WRAPPERS = {"folio_unqueue_deferred_split", "folio_undo_large_rmappable"}  # v6.12, v6.11
 PROPERTY_FAULTS = {"ListIntegrity": LIST_FAULTS, "NoUseAfterFree": UAF_FAULTS, "RefcountSane": REFCOUNT_FAULTS}
