@@ -29,7 +29,8 @@ from .check import RunSettings, run_check
 from .errors import (EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, DsqspecError,
                      UsageError)
 from .output_errors import from_output_write, output_failure
-from .model_options import ACTORS, ALL_ACTORS, ALL_PROPERTIES, GRANULARITIES, PROPERTIES, ModelOptions
+from .model_options import (ACTORS, ALL_ACTORS, ALL_PROPERTIES, GRANULARITIES, OPTIONAL_ACTORS, PROPERTIES,
+                            ModelOptions)
 from .output import FORMATS
 from .hypothesis import load_hypothesis, render_hypothesis
 from .render import RenderedSpec, render
@@ -59,8 +60,9 @@ def model_options(function=None, *, ranges: bool = False):
                      help="THPs on the deferred split queue at the start (1..5)"
                           + ("; a range A..B sweeps" if ranges else "")),
         click.option("--actors", default=",".join(ACTORS), show_default=True,
-                     help="owner paths that run: a subset of free,migrate,unmap,reclaim (reclaim: only "
-                          "when named; list_lru versions: also reparent, the memcg offline)"),
+                     help=f"owner paths that run: a subset of {','.join(a for a in ALL_ACTORS if a != 'reparent')} "
+                          f"({', '.join(a for a in OPTIONAL_ACTORS if a != 'reparent')}: only when named; "
+                          "list_lru versions: also reparent, the memcg offline)"),
         click.option("--memcgs", type=int, default=1, show_default=True,
                      help="list_lru versions: memcgs in a chain, root first (1..3; 1: no hierarchy)"),
         click.option("--property", "properties", multiple=True,
