@@ -298,6 +298,8 @@ def test_trace_render_refuses_a_run_whose_reproduce_command_is_not_dsqspec_check
 SIGNAL_DURING_IMPORT = """
 import builtins, os, signal, sys
 signal.signal(signal.SIGINT, signal.default_int_handler)  # the test run may ignore SIGINT
+for ignorable in (signal.SIGTERM, signal.SIGHUP):  # and SIGHUP (nohup): dsqspec keeps an ignore
+    signal.signal(ignorable, signal.SIG_DFL)
 real_import = builtins.__import__
 SIG = getattr(signal, sys.argv[1])
 def importing(name, *args, **kwargs):
