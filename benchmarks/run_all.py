@@ -34,6 +34,7 @@ from tlc_runner.render import render  # noqa: E402
 from tlc_runner.report import render_trace  # noqa: E402
 from tlc_runner.tool_frames import parse_frames  # noqa: E402
 from tlc_runner.trace_parse import _PARSED, trace_from_messages  # noqa: E402
+from tlc_runner.variants import VARIANTS  # noqa: E402
 
 HISTORICAL = dict(actors=("free", "migrate"), atomic_init=True)
 
@@ -86,7 +87,7 @@ def plain_tlc(opts: ModelOptions, extra: list[str], spec=None,
 
 def section_sizes(smoke: bool, timeout: float, work: Path) -> str:
     sizes = ["2x2"] if smoke else ["2x2", "2x3", "3x3", "3x4"]
-    variants = ["fixed"] if smoke else ["v6.11", "underused", "safe-prev", "fixed", "locked", "folio-batch"]
+    variants = ["fixed"] if smoke else list(VARIANTS)  # every version, the 2026 ones too
     rows = []
     for variant in variants:
         for size in sizes:
