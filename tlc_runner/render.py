@@ -189,7 +189,7 @@ def render(opts: ModelOptions, hypothesis: HypothesisSource | None = None,
         "R": builder,
         "module": module,
         "settings": opts.settings,
-        "owner_idle": owner_idle(dst, variant.list_lru),
+        "owner_idle": idle_labels(dst, variant.list_lru),
         "tla_box": box,
         "module_rule": module_rule,
         **(extra_context or {}),
@@ -233,11 +233,6 @@ def _kernel_c(env: jinja2.Environment, context: dict, opts: ModelOptions, functi
                          context["warnings"])
 
 
-def owner_idle(dst: bool, list_lru: bool = False) -> list[str]:
-    """The pcs of an owner path (or the memcg offline) that runs on no CPU."""
-    return idle_labels(dst, list_lru)
-
-
 def model_facts(opts: ModelOptions, builder: SpecBuilder, dst: bool = False) -> dict:
     """What the timeline needs to know about a rendered model, kept in run.json."""
     variant = VARIANTS[opts.variant]
@@ -256,6 +251,6 @@ def model_facts(opts: ModelOptions, builder: SpecBuilder, dst: bool = False) -> 
         "list_lru": variant.list_lru,
         "offliners": ["R"] if "reparent" in opts.actors else [],
         "has_pm": variant.has_partially_mapped,
-        "owner_idle": owner_idle(dst, variant.list_lru),
+        "owner_idle": idle_labels(dst, variant.list_lru),
         "command": ["dsqspec", "check", *opts.cli_args()],
     }
