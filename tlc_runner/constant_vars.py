@@ -16,40 +16,29 @@ from __future__ import annotations
 
 import re
 
-from .spec_shapes import variables
+from .spec_shapes import VARIABLES_BLOCK, variables
 
 HISTORY = "evt"  # the trace's event record: not fingerprinted, but every step sets it
 _TUPLE = re.compile(r"<<([\w,\s]+)>>")
+_INIT = re.compile(r"^Init ==\n(.*?)(?=^\S)", re.S | re.M)
+# one conjunct `/\ name = expr` (and its comment) that ends on its own line
+_INIT_EQUALS = re.compile(r"^    /\\ (?P<name>\w+) = (?P<expr>.+?)(?:\s+\\\*.*)?\n(?=    /\\|\S|\n)", re.M)
 
 
-def _init_line(tla: str, name: str) -> re.Match[str] | None:
-    """Init's one-line `/\\ name = expr` conjunct (and its comment), or None."""
-    init = re.search(r"^Init ==\n(.*?)(?=^\S)", tla, re.S | re.M)
+def constants(tla: str) -> dict[str, tuple[str, str]]:
+    """The variables to lift -> (their Init expression, the Init line that sets them)."""
+    init = _INIT.search(tla)
     if not init:
-        return None
-    line = re.compile(rf"^(    /\\ {name} = (?P<expr>.+?))(?P<comment>\s+\\\*.*)?\n(?=    /\\|\S|\n)",
-                      re.M)
-    match = line.search(tla, init.start(1), init.end(1))
-    return match
-
-
-def constants(tla: str) -> dict[str, str]:
-    """The variables to lift -> their Init expression."""
-    found = {}
-    for name in variables(tla):
-        if name == HISTORY or re.search(rf"\b{name}'", tla):
-            continue
-        match = _init_line(tla, name)
-        if match:
-            found[name] = match.group("expr").strip()
-    return found
+        return {}
+    lines = {m["name"]: (m["expr"].strip(), m.group(0))
+             for m in _INIT_EQUALS.finditer(tla, init.start(1), init.end(1))}
+    return {name: lines[name] for name in variables(tla)
+            if name != HISTORY and name in lines and not re.search(rf"\b{name}'", tla)}
 
 
 def _drop_from_declaration(tla: str, lifted: set[str]) -> str:
     """Remove the lifted names from the VARIABLES block; a line left with no name goes."""
-    block = re.search(r"^VARIABLES\n(.*?)(?=^\S)", tla, re.S | re.M)
-    if not block:
-        return tla
+    block = VARIABLES_BLOCK.search(tla)
     lines = []
     for line in block.group(1).splitlines(keepends=True):
         code, sep, comment = line.rstrip("\n").partition("\\*")
@@ -72,21 +61,20 @@ def lift(tla: str) -> tuple[str, list[str]]:
     if not found:
         return tla, []
     declared = set(variables(tla))
-    lifted = set(found)
-    for name in found:
-        tla = tla.replace(_init_line(tla, name).group(0), "", 1)
+    for _, line in found.values():
+        tla = tla.replace(line, "", 1)
 
     def strip_tuple(match: re.Match[str]) -> str:
         names = [n.strip() for n in match.group(1).split(",")]
         if not all(n in declared for n in names):
             return match.group(0)
-        return "<<" + ", ".join(n for n in names if n not in lifted) + ">>"
+        return "<<" + ", ".join(n for n in names if n not in found) + ">>"
 
     tla = _TUPLE.sub(strip_tuple, tla)
-    tla = _drop_from_declaration(tla, lifted)
+    tla = _drop_from_declaration(tla, set(found))
     definitions = ["\\* Constant in this model: no step of it changes them, so they are definitions, not",
                    "\\* state (TLC need not copy, compare or fingerprint them)."]
-    definitions += [f"{name} == {expr}" for name, expr in found.items()]
-    block = re.search(r"^VARIABLES\n.*?(?=^\S)", tla, re.S | re.M)
-    tla = tla[:block.end()] + "\n".join(definitions) + "\n\n" + tla[block.end():]
+    definitions += [f"{name} == {expr}" for name, (expr, _) in found.items()]
+    end = VARIABLES_BLOCK.search(tla).end()
+    tla = tla[:end] + "\n".join(definitions) + "\n\n" + tla[end:]
     return tla, list(found)

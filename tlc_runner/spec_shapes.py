@@ -16,7 +16,8 @@ import re
 
 FUNCTION, RECORD, SET, OTHER = "function", "record", "set", "other"
 
-_VARIABLES = re.compile(r"^VARIABLES\b(.*?)(?=^\S)", re.S | re.M)
+# the VARIABLES declaration: its names and comments up to the next unindented line
+VARIABLES_BLOCK = re.compile(r"^VARIABLES\b(.*?)(?=^\S)", re.S | re.M)
 _DEFINITION = re.compile(r"^(\w+)(\([^)]*\))?\s*==", re.M)
 
 
@@ -28,7 +29,7 @@ def _definition(tla: str, name: str) -> str:
 
 def variables(tla: str) -> list[str]:
     """The names in the VARIABLES declaration, in order (comments dropped)."""
-    match = _VARIABLES.search(tla)
+    match = VARIABLES_BLOCK.search(tla)
     if not match:
         return []
     body = re.sub(r"\\\*[^\n]*", "", match.group(1))
@@ -75,7 +76,8 @@ def variable_kinds(tla: str) -> dict[str, str]:
 
 def lifted_constants(tla: str) -> dict[str, str]:
     """The definitions constant_vars.py wrote after the VARIABLES block: name -> value."""
-    block = re.search(r"^VARIABLES\b.*?(?=^\S)(.*?)^vars ==", tla, re.S | re.M)
+    block = VARIABLES_BLOCK.search(tla)
     if not block:
         return {}
-    return dict(re.findall(r"^(\w+) == (.+)$", block.group(1), re.M))
+    after = tla[block.end():].split("\nvars ==", 1)[0]
+    return dict(re.findall(r"^(\w+) == (.+)$", after, re.M))
