@@ -134,7 +134,7 @@ def compile_function(functions: dict[str, S.Function], name: str, settings: dict
             warnings.extend(w for w in lowering.warnings if w not in warnings)
         emitter = Emitter(entry, name, entry_label, exit_label, prefix, p, domain)
         emitter.flag_uaf = settings.get("flag_uaf") == "on"
-        emitter.ghost = settings.get("ghost", "on") == "on"
+        emitter.ghost = lowering.ghost  # read from the settings once, by the lowering
         if exits is not None:  # {"ok": label, "fail": label, "extra": TLA+ or None, "extra_changed": [...]}
             emitter.exits = exits
             emitter.ok_extra = (exits["extra"], exits["extra_changed"]) if exits.get("extra") else None
