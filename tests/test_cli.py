@@ -114,11 +114,11 @@ def test_corrupt_jar_exits_3(tmp_path):
     assert proc.returncode == 3 and "sha256" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_missing_java_exits_3(tmp_path, jar):
-    env = {"PATH": str(tmp_path), "JAVA_HOME": ""}
+def test_a_pinned_java_that_is_missing_exits_3(tmp_path, jar):
+    env = {"DSQSPEC_JAVA": str(tmp_path / "no-such-java")}
     proc = subprocess.run([sys.executable, "-m", "tlc_runner.cli", "check", *SMALL], capture_output=True,
                           text=True, env={**os.environ, **env})
-    assert proc.returncode == 3 and "java not found" in proc.stderr
+    assert proc.returncode == 3 and f"{tmp_path / 'no-such-java'} is not executable" in proc.stderr
 
 
 def test_doctor_reports_the_pinned_tlc(jar):
