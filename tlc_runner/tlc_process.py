@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from .errors import EnvironmentProblem, Interrupted, TlcFailed
+from . import aot_cache
 from .distributed import Distributed
 from .jvm_heap import DEFAULT_HEAP, young_gen_options
 from .launcher import LAUNCHER_CLASS
@@ -45,14 +46,17 @@ class TlcInvocation:
     timeout: float | None = None
     extra_args: list[str] = field(default_factory=list)
     jar_sha256: str = JAR_SHA256  # the jar was verified against the pin before any run
-    launcher: Path | None = None  # folder of the compiled DsqspecTLC (launcher.py); None: plain TLC
+    launcher: Path | None = None  # jar of the compiled DsqspecTLC (launcher.py); None: plain TLC
     distributed: Distributed | None = None  # run TLCServer (needs the launcher) instead of tlc2.TLC
+    jvm_extra: list[str] | None = None  # None: the java's AOT cache for the classpath, if trained
+
+    def classpath(self) -> str:
+        return f"{self.launcher}{os.pathsep}{self.jar}" if self.launcher is not None else str(self.jar)
 
     def command(self, run_dir: Path) -> list[str]:
-        if self.launcher is not None:
-            classpath, main_class = f"{self.launcher}{os.pathsep}{self.jar}", LAUNCHER_CLASS
-        else:
-            classpath, main_class = str(self.jar), "tlc2.TLC"
+        classpath = self.classpath()
+        main_class = LAUNCHER_CLASS if self.launcher is not None else "tlc2.TLC"
+        extra = self.jvm_extra if self.jvm_extra is not None else aot_cache.jvm_options(self.java, classpath)
         jvm, launcher_args, workers = [], [], ["-workers", str(self.workers)]
         if self.distributed is not None:  # TLCServer has no threads of its own: its workers do the work
             jvm, launcher_args, workers = (self.distributed.server_jvm_options(),
@@ -62,6 +66,7 @@ class TlcInvocation:
             "-XX:+UseParallelGC",
             f"-Xmx{self.heap}",
             *young_gen_options(self.heap),
+            *extra,
             f"-Djava.io.tmpdir={run_dir / 'tmp'}",
             "-Dutil.FileUtil.milliseconds=true",
             "-Duser.language=en",
