@@ -98,6 +98,13 @@ def test_a_trained_cache_is_used_and_changes_no_result(jar, tmp_path):
     assert line and "none" not in line[0], trained.stdout
     cache = Path(line[0].split()[2])
     assert cache.is_file() and cache.is_relative_to(tmp_path / "cache")
+    made = cache.stat().st_mtime_ns
+    again = subprocess.run([sys.executable, "-m", "tlc_runner", "tlc", "install"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=600)
+    assert line[0] in again.stdout and cache.stat().st_mtime_ns == made  # kept, not retrained
+    doctor = subprocess.run([sys.executable, "-m", "tlc_runner", "doctor"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert f"aot       {cache}" in doctor.stdout
 
     def check(cache_home: Path, out: Path) -> tuple[subprocess.CompletedProcess, list[str]]:
         done = subprocess.run([sys.executable, "-m", "tlc_runner", "check", *SMALL, "--out", str(out)],
