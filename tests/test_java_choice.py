@@ -48,11 +48,19 @@ def test_the_newest_installed_jdk_is_chosen(no_java_settings, tmp_path):
     assert toolchain.java_executable(jvm_root=jvms) == str(newest)
 
 
-def test_java_on_path_wins_a_tie_and_a_tree_without_release(no_java_settings, tmp_path, monkeypatch):
+def test_java_on_path_wins_a_tie(no_java_settings, tmp_path, monkeypatch):
     on_path = jdk_home(tmp_path / "path-jdk", "jdk", "25.0.3")
     monkeypatch.setenv("PATH", str(on_path.parent))
     jdk_home(tmp_path / "jvm", "same-version", "25.0.3")
     assert toolchain.java_executable(jvm_root=tmp_path / "jvm") == str(on_path)
+
+
+def test_a_java_on_path_of_unknown_version_is_the_users_choice(no_java_settings, tmp_path, monkeypatch):
+    """A shim (asdf, jenv) or a hand-made tree has no release file: it is not outranked."""
+    shim = jdk_home(tmp_path / "shims", "any", None)
+    monkeypatch.setenv("PATH", str(shim.parent))
+    jdk_home(tmp_path / "jvm", "temurin-25", "25.0.3")
+    assert toolchain.java_executable(jvm_root=tmp_path / "jvm") == str(shim)
 
 
 def test_dsqspec_java_and_java_home_pin_the_choice(no_java_settings, tmp_path, monkeypatch):
@@ -77,7 +85,10 @@ def test_java_17_gets_no_aot_options(tmp_path):
 
 
 def _real_java_25() -> str | None:
-    java = toolchain.java_executable()
+    try:
+        java = toolchain.java_executable()
+    except EnvironmentProblem:
+        return None
     version = toolchain.release_version(Path(java))
     return java if version and version[0] >= aot_cache.MIN_JAVA else None
 
@@ -87,28 +98,26 @@ SMALL = ["--variant", "underused", "--procs", "2", "--folios", "2", "--actors", 
 
 
 @pytest.mark.skipif(_real_java_25() is None, reason="needs a Java >= 25 (the AOT cache is new there)")
-def test_a_trained_cache_is_used_and_changes_no_result(jar, tmp_path):
-    """The cache is trained by a real TLC run, then named by the next check's command; the
-    verdict, counts and counterexample are those of a check without it."""
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    trained = subprocess.run([sys.executable, "-m", "tlc_runner", "tlc", "install"], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=600)
-    assert trained.returncode == 0, trained.stderr
-    line = [l for l in trained.stdout.splitlines() if l.startswith("aot cache ")]
-    assert line and "none" not in line[0], trained.stdout
-    cache = Path(line[0].split()[2])
+def test_a_trained_cache_is_used_and_changes_no_result(jar, tmp_path, monkeypatch):
+    """The cache is trained by a real TLC run, kept by a second training, named by doctor and
+    by the next check's command; the verdict, counts and counterexample are those of a check
+    without it."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    java = _real_java_25()
+    cache, why_not = aot_cache.train(java, jar)
+    assert cache is not None, why_not
     assert cache.is_file() and cache.is_relative_to(tmp_path / "cache")
     made = cache.stat().st_mtime_ns
-    again = subprocess.run([sys.executable, "-m", "tlc_runner", "tlc", "install"], cwd=ROOT, env=env,
-                           capture_output=True, text=True, timeout=600)
-    assert line[0] in again.stdout and cache.stat().st_mtime_ns == made  # kept, not retrained
-    doctor = subprocess.run([sys.executable, "-m", "tlc_runner", "doctor"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=600)
-    assert f"aot       {cache}" in doctor.stdout
+    assert aot_cache.train(java, jar) == (cache, "") and cache.stat().st_mtime_ns == made
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    doctor = subprocess.run([sys.executable, "-m", "tlc_runner", "doctor", "--jar", str(jar)], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=600)
+    assert f"aot       {cache}" in doctor.stdout, doctor.stdout
 
     def check(cache_home: Path, out: Path) -> tuple[subprocess.CompletedProcess, list[str]]:
-        done = subprocess.run([sys.executable, "-m", "tlc_runner", "check", *SMALL, "--out", str(out)],
-                              cwd=ROOT, env={**env, "XDG_CACHE_HOME": str(cache_home)},
+        done = subprocess.run([sys.executable, "-m", "tlc_runner", "check", *SMALL, "--jar", str(jar),
+                               "--out", str(out)], cwd=ROOT, env={**env, "XDG_CACHE_HOME": str(cache_home)},
                               capture_output=True, text=True, timeout=600)
         return done, json.loads((out / "run.json").read_text())["command"]
 
@@ -119,3 +128,14 @@ def test_a_trained_cache_is_used_and_changes_no_result(jar, tmp_path):
     assert with_cache.returncode == cold.returncode == 1
     assert with_cache.stdout.replace(str(tmp_path / "with"), "RUN") == \
         cold.stdout.replace(str(tmp_path / "without"), "RUN")
+    log = (tmp_path / "with" / "tlc.log").read_text()
+    assert "][aot]" not in log and "][cds]" not in log  # the JVM kept its cache logging to itself
+
+
+def test_training_without_a_writable_cache_is_no_cache_and_no_error(jar, tmp_path, monkeypatch):
+    """The launcher then lives in a throw-away folder, whose classpath no later run shares."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    cache, why_not = aot_cache.train(toolchain.java_executable(), jar)
+    assert cache is None and why_not

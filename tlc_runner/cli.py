@@ -394,7 +394,7 @@ def doctor(jar) -> None:
             with tempfile.TemporaryDirectory(prefix="dsqspec-doctor-") as tmp:
                 where = launcher_classpath(java, verified, Path(tmp))
                 click.echo("launcher  " + ("compiles, but its cache is not writable: each run compiles it"
-                                           if where == Path(tmp) else f"{where} (TLC without an RMI listener)"))
+                                           if where.parent == Path(tmp) else f"{where} (TLC without an RMI listener)"))
             from . import aot_cache
 
             cache = aot_cache.cache_file(java, f"{where}{os.pathsep}{verified}")

@@ -64,7 +64,11 @@ def _compile(java: str, jar: Path, out: Path) -> None:
             last = str(err)
             continue
         if done.returncode == 0 and (classes / f"{LAUNCHER_CLASS}.class").is_file():
-            _pack(classes, out / LAUNCHER_JAR)
+            try:
+                _pack(classes, out / LAUNCHER_JAR)
+            except OSError as err:
+                raise EnvironmentProblem(f"cannot write dsqspec's TLC launcher {out / LAUNCHER_JAR}: "
+                                         f"{err.strerror or err}") from err
             return
         lines = [l.strip() for l in (done.stderr + done.stdout).splitlines() if l.strip()]
         last = lines[0][:200] if lines else f"exit {done.returncode}"

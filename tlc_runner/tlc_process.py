@@ -214,7 +214,7 @@ def _start(command: list[str], run_dir: Path, env: dict, stdout=subprocess.PIPE)
         )
     except OSError as err:
         raise EnvironmentProblem(
-            f"cannot run java {command[0]}: {err.strerror or err}; install a JDK >= 11 or fix JAVA_HOME"
+            f"cannot run java {command[0]}: {err.strerror or err}; install a JDK >= 11 or fix DSQSPEC_JAVA or JAVA_HOME"
         ) from err
 
 
