@@ -389,18 +389,20 @@ def doctor(jar) -> None:
                 problems.append(f"wrong TLC version; run: {toolchain.INSTALL_HINT}")
             import tempfile
 
-            from .launcher import launcher_classpath
+            from . import aot_cache
+            from .launcher import launcher_classpath, tlc_classpath
 
             with tempfile.TemporaryDirectory(prefix="dsqspec-doctor-") as tmp:
                 where = launcher_classpath(java, verified, Path(tmp))
+                uncached = where.parent == Path(tmp)
                 click.echo("launcher  " + ("compiles, but its cache is not writable: each run compiles it"
-                                           if where.parent == Path(tmp) else f"{where} (TLC without an RMI listener)"))
-            from . import aot_cache
-
-            cache = aot_cache.cache_file(java, f"{where}{os.pathsep}{verified}")
-            click.echo("aot       " + (f"{cache}" if cache and cache.is_file() else
-                                       f"none yet: `{toolchain.INSTALL_HINT}` trains it" if cache else
-                                       f"none: Java >= {aot_cache.MIN_JAVA} keeps TLC's JIT profiles"))
+                                           if uncached else f"{where} (TLC without an RMI listener)"))
+            cache = aot_cache.cache_file(java, tlc_classpath(where, verified))
+            click.echo("aot       " + (f"none: Java >= {aot_cache.MIN_JAVA} keeps TLC's JIT profiles"
+                                       if cache is None else
+                                       "none: the launcher cache is not writable" if uncached else
+                                       f"{cache}" if cache.is_file() else
+                                       f"none yet: `{toolchain.INSTALL_HINT}` trains it"))
     except DsqspecError as err:
         problems.append(str(err))
         click.echo(f"sha256    PROBLEM: {err}")

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import errno
 import ipaddress
-import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UsageError
-from .launcher import LAUNCHER_CLASS
+from .launcher import LAUNCHER_CLASS, tlc_classpath
 from .jvm_heap import young_gen_options
 
 DEFAULT_LISTEN = "127.0.0.1"
@@ -136,6 +135,6 @@ def worker_command(java: str, jar: Path, launcher: Path, server: Endpoint, liste
         f"{PORT_PROPERTY}={server.port}",
         f"-Ddsqspec.worker.threads={threads}",
         "-Duser.language=en", "-Duser.country=US",
-        "-cp", f"{launcher}{os.pathsep}{jar}",
+        "-cp", tlc_classpath(launcher, jar),
         LAUNCHER_CLASS, "--listen", str(listen), "--worker", server.url_host,
     ]

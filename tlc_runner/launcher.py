@@ -11,6 +11,7 @@ $XDG_CACHE_HOME/dsqspec/java/<source hash>/ with the JDK's own compiler (the
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import tempfile
@@ -41,6 +42,12 @@ def _compilers(java: str) -> list[list[str]]:
     if javac:
         commands.append([javac])
     return commands
+
+
+def tlc_classpath(launcher: Path | None, jar: Path) -> str:
+    """The classpath of a TLC JVM: the launcher's jar before TLC's.  One shape for every
+    command and for the AOT cache's key (aot_cache.py), which the JVM holds to the byte."""
+    return f"{launcher}{os.pathsep}{jar}" if launcher is not None else str(jar)
 
 
 def _pack(classes: Path, target: Path) -> None:

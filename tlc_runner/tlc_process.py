@@ -26,7 +26,7 @@ from .errors import EnvironmentProblem, Interrupted, TlcFailed
 from . import aot_cache
 from .distributed import Distributed
 from .jvm_heap import DEFAULT_HEAP, young_gen_options
-from .launcher import LAUNCHER_CLASS
+from .launcher import LAUNCHER_CLASS, tlc_classpath
 from .outcome import Progress, parse_progress
 from .run_dirs import RAW_LOG
 from .signals import die_with_parent
@@ -51,7 +51,7 @@ class TlcInvocation:
     jvm_extra: list[str] | None = None  # None: the java's AOT cache for the classpath, if trained
 
     def classpath(self) -> str:
-        return f"{self.launcher}{os.pathsep}{self.jar}" if self.launcher is not None else str(self.jar)
+        return tlc_classpath(self.launcher, self.jar)
 
     def command(self, run_dir: Path) -> list[str]:
         classpath = self.classpath()
