@@ -221,6 +221,8 @@ public final class DsqspecTLC {
         }
     }
 
+    static final long EXIT_REPLY_GRACE_MS = 1000;  // well inside dsqspec's WORKER_EXIT_GRACE (5 s)
+
     /** Join the server at `host` with `threads` worker threads; return once it released them. */
     static int worker(String host, String self) throws Exception {
         int threads = Integer.getInteger("dsqspec.worker.threads",
@@ -247,6 +249,10 @@ public final class DsqspecTLC {
                 return EC.ExitStatus.ERROR;
             }
         }
+        // exit() returns to the server over RMI only after the latch opened: a JVM that ended
+        // at once could die before that reply left, and the server then failed its run with
+        // java.rmi.UnmarshalException (EOFException) instead of finishing it (seen in CI).
+        Thread.sleep(EXIT_REPLY_GRACE_MS);
         System.out.println("DsqspecTLC: the TLC server released this worker");
         return 0;
     }
