@@ -7,7 +7,8 @@ The base revision is checked out into a temporary `git worktree` (removed at the
 and runs from there with this venv's Python, so a clean clone needs nothing but its own
 `.venv` and the TLC jar.  Each pair runs base then this tree, alternating which goes first,
 so a load that drifts hits both alike.  For each side it prints the medians of wall time,
-CPU time (user + sys of dsqspec and its TLC JVM, from wait4()), peak RSS (the largest
+the range of the wall times (a difference between the sides inside it is noise), CPU time
+(user + sys of dsqspec and its TLC JVM, from wait4()), peak RSS (the largest
 process: the JVM) and the distinct states from TLC's log, and each side's verdict.
 Timing means nothing on a loaded machine: run it on an idle one.
 
@@ -102,7 +103,8 @@ def median_row(label: str, samples: list[Sample]) -> str:
     med = lambda xs: statistics.median(xs)  # noqa: E731
     distinct = sorted({s.distinct for s in samples}, key=lambda d: d or 0)
     codes = sorted({s.exit_code for s in samples})
-    return (f"| {label} | {len(samples)} | {med([s.wall for s in samples]):.1f} | "
+    walls = [s.wall for s in samples]
+    return (f"| {label} | {len(samples)} | {med(walls):.1f} | {min(walls):.1f}-{max(walls):.1f} | "
             f"{med([s.cpu for s in samples]):.1f} | {med([s.rss_mib for s in samples]):.0f} | "
             f"{', '.join(str(d) for d in distinct)} | {', '.join(map(str, codes))} |")
 
@@ -132,8 +134,8 @@ def main() -> None:
     try:
         print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start; "
               f"base {args.base}, {args.pairs} pair(s), {args.workers} TLC worker(s)")
-        print("| model, tree | runs | wall s | CPU s | peak MiB | distinct | exit |")
-        print("|---|---|---|---|---|---|---|")
+        print("| model, tree | runs | wall s | wall range s | CPU s | peak MiB | distinct | exit |")
+        print("|---|---|---|---|---|---|---|---|")
         for spec in specs:
             cargs = check_args(spec, args.workers)
             got: dict[str, list[Sample]] = {"base": [], "this": []}
